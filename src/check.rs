@@ -1,0 +1,401 @@
+//! Stage 3 — check: the 勾稽关系 of the forms, report-internal rules and plausibility rules.
+//! Each finding names the rule, the place, both values and the difference.
+
+use crate::compute::{Recon, View};
+use crate::diag::{Diagnostic, Severity};
+use crate::model::Department;
+use crate::money::{fmt_plain, WAN};
+use crate::source::Loc;
+use rust_decimal::Decimal;
+
+/// Every rule: stable id and a one-line description.
+pub const RULES: &[(&str, &str)] = &[
+    ("T01-TOTAL", "公开01 本年收入/支出合计 and 总计 as printed equal the sums of their lines"),
+    ("T01-CLASS", "公开01 支出 by 类 as printed equals 公开03 本年支出合计 of that 类"),
+    ("T02-SUM", "公开02 类/款 rows, 合计 and 本年收入合计 as printed equal the sums of 项 rows and columns"),
+    ("T03-SUM", "公开03 类/款 rows, 合计 and 本年支出合计 as printed equal the sums of 项 rows and columns"),
+    ("T04-TOTAL", "公开04 收入/支出合计 and 总计 as printed equal the sums of their parts"),
+    ("T04-CLASS", "公开04 支出 by 类 as printed equals 公开05 / 07 / 08 of that 类"),
+    ("T05-SUM", "公开05 类/款 rows, 合计 and 小计 as printed equal the sums of 项 rows"),
+    ("T06-SUM", "公开06 类 rows, 人员经费合计 and 公用经费合计 as printed equal the sums of 款 rows"),
+    ("T07-SUM", "公开07 类/款 rows, 合计 and 小计 as printed equal the sums of 项 rows"),
+    ("T08-SUM", "公开08 类/款 rows and 合计 as printed equal the sums of 项 rows"),
+    ("T09-SUM", "公开09 小计 and 合计 as printed equal the sums of the “三公” items"),
+    ("T10-SUM", "公开10 政府采购合计 and 车辆数合计 as printed equal the sums of their parts"),
+    ("X01-02", "公开01 财政拨款收入 (一般公共预算 + 政府性基金 + 国有资本经营) equals 公开02 财政拨款收入 合计"),
+    ("X01-BALANCE", "公开01 收入总计 equals 支出总计"),
+    ("X03-FISCAL", "with only 财政拨款 income, 公开03 基本/项目支出 of each 项 equal 公开05 + 公开07 + 公开08"),
+    ("X04-BALANCE", "公开04 per kind: 收入 + 年初结转 equals 支出 + 年末结转"),
+    ("X05-06", "公开05 基本支出 合计 equals 公开06 人员经费合计 + 公用经费合计"),
+    ("X07-01", "公开07 本年收入 合计 equals 公开01 政府性基金预算财政拨款收入"),
+    ("X09-06", "公开09 “三公” 决算数 is not less than the matching 公开06 基本支出 items"),
+    ("X-PROJECTS", "the 自评报告' 全年执行数 add up to 公开03 项目支出 合计"),
+    ("E-TOTAL", "情况说明 一: 收入总计 and its change as printed equal the computed ones"),
+    ("E-INCOME", "情况说明 二: 收入合计, parts and 占比 as printed equal the computed ones"),
+    ("E-EXPENDITURE", "情况说明 三: 支出合计, 基本/项目支出 and 占比 as printed equal the computed ones"),
+    ("E-FISCAL", "情况说明 四: 财政拨款收支总计 and its change as printed equal the computed ones"),
+    ("E-GENERAL", "情况说明 五: 一般公共预算财政拨款支出, 占比, changes by 类 as printed equal the computed ones"),
+    ("E-BUDGET", "情况说明 五(三): 年初预算 total equals the sum of the 类 budgets; 完成年初预算的% matches"),
+    ("E-BASIC", "情况说明 六: 基本支出, 人员经费, 公用经费 as printed equal 公开06"),
+    ("E-GOVFUND", "情况说明 七: 政府性基金收支总计 and change as printed equal the computed ones"),
+    ("E-THREE", "情况说明 九: “三公”经费 budget, actual, completion and changes as printed equal the computed ones"),
+    ("E-PROCUREMENT", "情况说明 十(二): 政府采购 figures as printed equal 公开10"),
+    ("E-ASSETS", "情况说明 十(三): 车辆 and 设备 counts as printed equal 公开10"),
+    ("E-PERFORMANCE", "情况说明 十(四): project count, amounts and grade counts equal the 自评报告 and tables"),
+    ("PL-REASON", "a stated 主要原因 speaks of an increase where the figure fell, or of a decrease where it rose"),
+    ("PL-REASON-MISSING", "a figure changed from last year but no 主要原因 is given"),
+    ("PL-VEHICLES", "公务用车保有量 in 情况说明 九(二) equals 公开10 车辆数合计; 运行维护费 without vehicles"),
+    ("PL-DUP-NAME", "two 自评报告 carry the same project name"),
+    ("P-BUDGET-SUM", "自评报告 预算执行 合计 row as printed equals the sum of its 资金来源 rows"),
+    ("P-BALANCE", "自评报告 资金结(转)余 as printed equals 全年预算数 − 全年执行数"),
+    ("P-RATE", "自评报告 执行率 as printed equals 全年执行数 ÷ 全年预算数"),
+    ("P-BUDGET-SCORE", "自评报告 预算执行得分 as printed equals 10 × 执行率"),
+    ("P-INDICATOR-SCORE", "自评报告 指标完成情况得分 as printed equals the sum of indicator scores"),
+    ("P-TOTAL", "自评报告 总得分 as printed equals 预算执行得分 + 指标得分"),
+    ("P-GRADE", "自评报告 grade as printed matches 总得分 (优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差)"),
+    ("P-PROSE-EXEC", "自评报告 三.3 figures (年初预算数, 执行数, 结余, 预算执行%) equal the budget table"),
+    ("P-PROSE-OUTPUT", "自评报告 三.4/三.5 产出/效益 满分, 得分, 得分率 equal the indicator table"),
+    ("P-WEIGHT", "自评报告 indicator weights add up to 90 (100 with 预算执行率's 10)"),
+    ("P-SCORE-RANGE", "自评报告 an indicator's 得分 does not exceed its 权重"),
+    ("P-OVERSPEND", "自评报告 全年执行数 does not exceed 全年预算数"),
+];
+
+/// Runs every rule; findings sorted by place.
+pub fn check(d: &Department, v: &View) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = v.recons.iter().map(from_recon).collect();
+    let mut extra = Vec::new();
+    cross_tables(d, v, &mut extra);
+    projects(d, v, &mut extra, &mut out);
+    out.extend(extra.iter().map(from_recon));
+    plausibility(d, v, &mut out);
+    out.extend(grade_findings(d, v));
+    out.sort_by(|a, b| a.loc.cmp(&b.loc).then(a.rule.cmp(&b.rule)));
+    out
+}
+
+fn from_recon(r: &Recon) -> Diagnostic {
+    let diff = r.left.1 - r.right.1;
+    let within = diff.abs() <= r.tol;
+    let u = r.unit;
+    let message = format!(
+        "{}: {} {}{u} ≠ {} {}{u} (difference {}{u})",
+        r.subject,
+        r.left.0,
+        fmt_plain(r.left.1),
+        r.right.0,
+        fmt_plain(r.right.1),
+        fmt_plain(diff),
+    );
+    let d = Diagnostic {
+        loc: Some(r.loc.clone()),
+        file: None,
+        severity: if within { Severity::Warning } else { Severity::Error },
+        rule: Some(r.rule),
+        message,
+        hint: None,
+    };
+    if within && !r.tol.is_zero() {
+        d.with_hint(format!("within the 尾数差 tail of {}{u} (rounding of 元 figures); the printed figure is kept", fmt_plain(r.tol)))
+    } else {
+        d
+    }
+}
+
+fn loc(d: &Department, file: &str, path: &str) -> Loc {
+    match d.sources.get(file) {
+        Some(s) => s.loc(path),
+        None => Loc { file: format!("{}/{file}.yaml", d.dir).into(), line: 1, col: 1 },
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn agree(out: &mut Vec<Recon>, rule: &'static str, loc: Loc, subject: String, left: (&str, Decimal), right: (&str, Decimal), tol: Decimal, unit: &'static str) {
+    if left.1 != right.1 {
+        out.push(Recon { rule, loc, subject, left: (left.0.into(), left.1), right: (right.0.into(), right.1), tol, unit });
+    }
+}
+
+fn z(v: Option<Decimal>) -> Decimal {
+    v.unwrap_or_default()
+}
+
+fn cross_tables(d: &Department, v: &View, out: &mut Vec<Recon>) {
+    let f01 = "tables/01-summary";
+    let fiscal01 = v.t01.income[..3].iter().map(|l| z(l.values[0])).sum::<Decimal>();
+    agree(
+        out,
+        "X01-02",
+        loc(d, f01, "fiscal_income"),
+        "财政拨款收入".into(),
+        ("公开01 一+二+三", fiscal01),
+        ("公开02 财政拨款收入 合计", z(v.t02.total_of("fiscal"))),
+        Decimal::new(1, 2),
+        "万元",
+    );
+    agree(
+        out,
+        "X01-BALANCE",
+        loc(d, f01, "closing_balance"),
+        "公开01 收支平衡".into(),
+        ("收入总计", z(v.t01.income_grand_total)),
+        ("支出总计", z(v.t01.expenditure_grand_total)),
+        Decimal::new(1, 2),
+        "万元",
+    );
+    agree(
+        out,
+        "X07-01",
+        loc(d, f01, "fiscal_income.gov_fund"),
+        "政府性基金预算财政拨款收入".into(),
+        ("公开01", z(v.t01.income[1].values[0])),
+        ("公开07 本年收入 合计", z(v.t07.total_of("income"))),
+        Decimal::ZERO,
+        "万元",
+    );
+    // 公开04 balance per kind.
+    let kinds = [("general_budget", "一般公共预算"), ("gov_fund", "政府性基金预算"), ("soe_capital", "国有资本经营预算")];
+    for (k, (key, label)) in kinds.iter().enumerate() {
+        let income = z(v.t04.income[k].values[0]) + z(v.t04.opening[k + 1]);
+        let spent = z(v.t04.expenditure_total[k + 1]) + z(v.t04.closing[k + 1]);
+        agree(
+            out,
+            "X04-BALANCE",
+            loc(d, f01, &format!("fiscal_income.{key}")),
+            format!("公开04 {label}财政拨款 收支平衡"),
+            ("收入 + 年初结转", income),
+            ("支出 + 年末结转", spent),
+            Decimal::new(1, 2),
+            "万元",
+        );
+    }
+    agree(
+        out,
+        "X05-06",
+        loc(d, "tables/06-basic-detail", "printed.personnel_total"),
+        "一般公共预算财政拨款基本支出".into(),
+        ("公开06 人员经费 + 公用经费", z(v.t06.personnel_total) + z(v.t06.public_total)),
+        ("公开05 基本支出 合计", z(v.t05.total_of("basic"))),
+        Decimal::new(1, 2),
+        "万元",
+    );
+    x03_fiscal(d, v, out);
+    x09_06(d, v, out);
+    let executed: Decimal = v.projects.iter().map(|p| z(p.total.executed)).sum::<Decimal>() / WAN;
+    let place = d.projects.first().map_or_else(|| loc(d, "tables/03-expenditure", "printed.project"), |p| loc(d, &p.file_key, "budget"));
+    agree(
+        out,
+        "X-PROJECTS",
+        place,
+        format!("项目支出 ({} 自评报告)", v.projects.len()),
+        ("Σ 全年执行数", crate::money::round(executed, 2)),
+        ("公开03 项目支出 合计", z(v.t03.total_of("project"))),
+        Decimal::new(v.projects.len().max(1) as i64, 2),
+        "万元",
+    );
+}
+
+/// With no income but 财政拨款, each 项 of 公开03 is the sum of 公开05, 07 and 08.
+fn x03_fiscal(d: &Department, v: &View, out: &mut Vec<Recon>) {
+    let non_fiscal = ["superior_subsidy", "business", "operating", "affiliated", "other"];
+    if non_fiscal.iter().any(|k| v.t02.total_of(k).is_some_and(|x| !x.is_zero())) {
+        return;
+    }
+    for (i, row) in d.t03.rows.iter().enumerate().filter(|(_, r)| r.code.len() == 7) {
+        for (key, label) in [("basic", "基本支出"), ("project", "项目支出")] {
+            let fiscal = z(v.t05.value(&row.code, key)) + z(v.t07.value(&row.code, key)) + z(v.t08.value(&row.code, key));
+            agree(
+                out,
+                "X03-FISCAL",
+                loc(d, "tables/03-expenditure", &format!("rows[{i}].{key}")),
+                format!("{} {} {label}", row.code, row.name),
+                ("公开03", z(v.t03.value(&row.code, key))),
+                ("公开05 + 07 + 08", fiscal),
+                Decimal::ZERO,
+                "万元",
+            );
+        }
+    }
+}
+
+/// The “三公” actuals cover at least the matching 基本支出 items of 公开06.
+fn x09_06(d: &Department, v: &View, out: &mut Vec<Recon>) {
+    let a = &v.t09.actual;
+    let pairs = [
+        ("abroad", "因公出国（境）费", a.abroad, &["30212"][..]),
+        ("car_operation", "公务用车运行维护费", a.car_operation, &["30231"][..]),
+        ("reception", "公务接待费", a.reception, &["30217"][..]),
+        ("car_purchase", "公务用车购置费", a.car_purchase, &["30913", "31013"][..]),
+    ];
+    for (key, label, three, codes) in pairs {
+        let basic: Decimal = codes.iter().map(|c| z(v.t06.by_code.get(*c).copied().flatten())).sum();
+        if basic > z(three) {
+            out.push(Recon {
+                rule: "X09-06",
+                loc: loc(d, "tables/09-three-public", &format!("actual.{key}")),
+                subject: format!("{label}: 公开09 决算数 must cover 公开06 {}", codes.join("+")),
+                left: ("公开09".into(), z(three)),
+                right: ("公开06".into(), basic),
+                tol: Decimal::ZERO,
+                unit: "万元",
+            });
+        }
+    }
+}
+
+const UP: &[&str] = &["增加", "增长", "上升", "提高", "新增", "增多", "扩大"];
+const DOWN: &[&str] = &["减少", "下降", "降低", "压减", "缩减", "节约", "减小", "压缩"];
+
+fn note(rule: &'static str, loc: Loc, severity: Severity, message: String) -> Diagnostic {
+    Diagnostic { loc: Some(loc), file: None, severity, rule: Some(rule), message, hint: None }
+}
+
+fn plausibility(d: &Department, v: &View, out: &mut Vec<Diagnostic>) {
+    let e = &v.expl;
+    let fe = "explanation";
+    let mut changes: Vec<(&crate::compute::Change, String, String)> = vec![
+        (&e.total_income, "reasons.total".into(), "一 收入支出总计".into()),
+        (&e.fiscal_income, "reasons.fiscal_total".into(), "四 财政拨款收支总计".into()),
+        (&e.general_budget, "reasons.general_budget".into(), "五 一般公共预算财政拨款支出".into()),
+        (&e.gov_fund_income, "reasons.gov_fund".into(), "七 政府性基金预算财政拨款收支".into()),
+        (&e.three_actual, "reasons.three_public.total".into(), "九 “三公”经费".into()),
+    ];
+    for c in &e.classes {
+        changes.push((&c.change, format!("reasons.general_budget_by_class.{}", c.code), format!("五 {}", c.name)));
+    }
+    for it in &e.three_items {
+        changes.push((&it.change, format!("reasons.three_public.{}", it.key), format!("九 {}", it.label)));
+    }
+    for (c, path, what) in changes {
+        let delta = z(c.change);
+        let place = loc(d, fe, &path);
+        match &c.reason {
+            Some(reason) => {
+                let up = UP.iter().any(|w| reason.contains(w));
+                let down = DOWN.iter().any(|w| reason.contains(w));
+                let contradicts = (delta > Decimal::ZERO && down && !up) || (delta < Decimal::ZERO && up && !down);
+                if contradicts {
+                    out.push(note(
+                        "PL-REASON",
+                        place,
+                        Severity::Warning,
+                        format!(
+                            "{what} {} by {}万元 but the reason given speaks of the opposite: “{reason}”",
+                            if delta > Decimal::ZERO { "rose" } else { "fell" },
+                            fmt_plain(delta.abs())
+                        ),
+                    ));
+                }
+            }
+            None if c.prior.is_some() && !delta.is_zero() => out.push(note(
+                "PL-REASON-MISSING",
+                place,
+                Severity::Warning,
+                format!("{what} changed by {}万元 from last year but no 主要原因 is given", fmt_plain(delta)),
+            )),
+            None => {}
+        }
+    }
+    let held = d.explanation.three_public_details.car_operation.cars_held.map(|m| m.value);
+    if let Some(held) = held.filter(|h| *h != e.vehicles) {
+        out.push(note(
+            "PL-VEHICLES",
+            loc(d, fe, "three_public_details.car_operation.cars_held"),
+            Severity::Error,
+            format!(
+                "公务用车保有量 in 情况说明 九(二) is {} 辆 but 公开10 车辆数合计 is {} 辆 (difference {})",
+                fmt_plain(held),
+                fmt_plain(e.vehicles),
+                fmt_plain(held - e.vehicles)
+            ),
+        ));
+    }
+    let operating = z(v.t09.actual.car_operation);
+    if operating > Decimal::ZERO && e.vehicles.is_zero() && held.is_none_or(|h| h.is_zero()) {
+        out.push(note(
+            "PL-VEHICLES",
+            loc(d, "tables/09-three-public", "actual.car_operation"),
+            Severity::Warning,
+            format!("公务用车运行维护费 {}万元 is spent but no vehicle is held", fmt_plain(operating)),
+        ));
+    }
+    for (i, p) in d.projects.iter().enumerate() {
+        if let Some(first) = d.projects[..i].iter().find(|q| q.name == p.name) {
+            out.push(note(
+                "PL-DUP-NAME",
+                loc(d, &p.file_key, "name"),
+                Severity::Warning,
+                format!("project name “{}” is also used by {}; readers cannot tell the reports apart", p.name, first.id),
+            ));
+        }
+    }
+}
+
+fn projects(d: &Department, v: &View, out: &mut Vec<Recon>, notes: &mut Vec<Diagnostic>) {
+    for (p, pv) in d.projects.iter().zip(&v.projects) {
+        let f = p.file_key.as_str();
+        agree(
+            out,
+            "P-WEIGHT",
+            loc(d, f, "indicators"),
+            format!("{} indicator weights", p.name),
+            ("Σ 权重", pv.indicator_weight),
+            ("expected", Decimal::from(90)),
+            Decimal::ZERO,
+            "分",
+        );
+        for (i, ind) in pv.indicators.iter().enumerate() {
+            if ind.score > ind.weight {
+                notes.push(note(
+                    "P-SCORE-RANGE",
+                    loc(d, f, &format!("indicators[{i}].score")),
+                    Severity::Error,
+                    format!(
+                        "{}: indicator “{}” scores {}分, above its weight {}分 (difference {}分)",
+                        p.name,
+                        ind.ind.name,
+                        fmt_plain(ind.score),
+                        fmt_plain(ind.weight),
+                        fmt_plain(ind.score - ind.weight)
+                    ),
+                ));
+            }
+        }
+        if z(pv.total.executed) > z(pv.total.annual_budget) {
+            notes.push(note(
+                "P-OVERSPEND",
+                loc(d, f, "budget.sources"),
+                Severity::Warning,
+                format!(
+                    "{}: 全年执行数 {}元 exceeds 全年预算数 {}元 by {}元",
+                    p.name,
+                    fmt_plain(z(pv.total.executed)),
+                    fmt_plain(z(pv.total.annual_budget)),
+                    fmt_plain(z(pv.total.executed) - z(pv.total.annual_budget))
+                ),
+            ));
+        }
+    }
+}
+
+fn grade_findings(d: &Department, v: &View) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (p, pv) in d.projects.iter().zip(&v.projects) {
+        let Some(g) = &p.printed.grade else { continue };
+        if g != pv.grade {
+            out.push(Diagnostic {
+                loc: Some(loc(d, &p.file_key, "printed.grade")),
+                file: None,
+                severity: Severity::Error,
+                rule: Some("P-GRADE"),
+                message: format!(
+                    "{}: printed grade “{g}” ≠ computed “{}” for 总得分 {}",
+                    p.name,
+                    pv.grade,
+                    fmt_plain(pv.total_score)
+                ),
+                hint: None,
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,14 @@
+//! `juesuan` — 部门决算公开 booklets and 项目支出绩效自评报告 from YAML.
+//!
+//! The pipeline, one module per stage:
+//! [`load`] (YAML → [`model`]) → [`compute`] (derived figures) → [`check`] (勾稽关系)
+//! → render (templates → document) → write (PDF, DOCX).
+
+pub mod check;
+pub mod compute;
+pub mod diag;
+pub mod forms;
+pub mod load;
+pub mod model;
+pub mod money;
+pub mod source;

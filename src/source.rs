@@ -1,0 +1,150 @@
+//! Source locations: every value of every YAML file can be traced back to `file:line:col`,
+//! so that load errors and check findings point at the figure they accuse.
+
+use saphyr_parser::{Event, Parser};
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+/// A place in a data file (line and column are 1-based).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Loc {
+    /// Path of the file as given on the command line (joined with the file name).
+    pub file: Arc<str>,
+    /// Line, 1-based.
+    pub line: usize,
+    /// Column, 1-based.
+    pub col: usize,
+}
+
+impl fmt::Display for Loc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.col)
+    }
+}
+
+/// Maps value paths (`rows[2].fiscal`, `printed.by_class.201`) of one file to locations.
+#[derive(Debug, Clone, Default)]
+pub struct SourceMap {
+    file: Arc<str>,
+    index: HashMap<String, (usize, usize)>,
+}
+
+enum Frame {
+    Map { key: Option<String> },
+    Seq { next: usize },
+}
+
+impl SourceMap {
+    /// Indexes `text`; a file that does not parse yields an index of what came before the fault.
+    pub fn build(file: &str, text: &str) -> SourceMap {
+        let mut index = HashMap::new();
+        let mut stack: Vec<Frame> = Vec::new();
+        for item in Parser::new_from_str(text) {
+            let Ok((event, span)) = item else { break };
+            let at = (span.start.line(), span.start.col() + 1);
+            match event {
+                Event::MappingEnd | Event::SequenceEnd => {
+                    stack.pop();
+                    advance(&mut stack);
+                }
+                Event::Scalar(value, ..) => {
+                    if let Some(Frame::Map { key: key @ None }) = stack.last_mut() {
+                        *key = Some(value.into_owned());
+                        continue;
+                    }
+                    index.insert(path_of(&stack), at);
+                    advance(&mut stack);
+                }
+                Event::Alias(_) => {
+                    index.insert(path_of(&stack), at);
+                    advance(&mut stack);
+                }
+                Event::MappingStart(..) | Event::SequenceStart(..) => {
+                    if let Some(Frame::Map { key: key @ None }) = stack.last_mut() {
+                        // A complex key: index it under a placeholder name.
+                        *key = Some("?".into());
+                    }
+                    index.insert(path_of(&stack), at);
+                    stack.push(if matches!(event, Event::MappingStart(..)) {
+                        Frame::Map { key: None }
+                    } else {
+                        Frame::Seq { next: 0 }
+                    });
+                }
+                _ => {}
+            }
+        }
+        SourceMap { file: file.into(), index }
+    }
+
+    /// The file this map belongs to.
+    pub fn file(&self) -> &Arc<str> {
+        &self.file
+    }
+
+    /// The location of `path`, or of its nearest indexed ancestor.
+    pub fn loc(&self, path: &str) -> Loc {
+        let mut p = path;
+        loop {
+            if let Some(&(line, col)) = self.index.get(p) {
+                return Loc { file: self.file.clone(), line, col };
+            }
+            match p.rfind(['.', '[']) {
+                Some(i) => p = &p[..i],
+                None => {
+                    let (line, col) = self.index.get("").copied().unwrap_or((1, 1));
+                    return Loc { file: self.file.clone(), line, col };
+                }
+            }
+        }
+    }
+
+    /// A location at `line:col` of this file.
+    pub fn at(&self, line: usize, col: usize) -> Loc {
+        Loc { file: self.file.clone(), line, col }
+    }
+}
+
+fn advance(stack: &mut [Frame]) {
+    match stack.last_mut() {
+        Some(Frame::Map { key }) => *key = None,
+        Some(Frame::Seq { next }) => *next += 1,
+        None => {}
+    }
+}
+
+fn path_of(stack: &[Frame]) -> String {
+    let mut out = String::new();
+    for frame in stack {
+        match frame {
+            Frame::Map { key: Some(k) } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Frame::Map { key: None } => {}
+            Frame::Seq { next } => {
+                out.push('[');
+                out.push_str(&next.to_string());
+                out.push(']');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_nested_values() {
+        let text = "rows:\n  - {code: \"201\", fiscal: 1.5}\n  - code: \"20113\"\n    printed:\n      total: 2\n";
+        let map = SourceMap::build("t.yaml", text);
+        assert_eq!(map.loc("rows[0].fiscal").to_string(), "t.yaml:2:34");
+        assert_eq!(map.loc("rows[1].printed.total").to_string(), "t.yaml:5:14");
+        assert_eq!(map.loc("rows[1].missing").to_string(), "t.yaml:3:5");
+    }
+}
