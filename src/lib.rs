@@ -12,3 +12,5 @@ pub mod load;
 pub mod model;
 pub mod money;
 pub mod source;
+pub mod doc;
+pub mod write;

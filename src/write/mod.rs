@@ -1,0 +1,4 @@
+//! Stage 5 — write: a [`crate::doc::Document`] → bytes of one format. Writers are pure
+//! functions; only the CLI touches the file system.
+
+pub mod style;

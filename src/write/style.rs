@@ -1,0 +1,41 @@
+//! One table of style settings that every writer follows, so that the PDF and the DOCX
+//! look alike: page, margins, font roles and sizes. `templates/style.typ` reads these
+//! values through the generated preamble; the DOCX writer sets its styles from them.
+
+/// Page width of A4 in millimetres.
+pub const PAGE_WIDTH_MM: u32 = 210;
+/// Page height of A4 in millimetres.
+pub const PAGE_HEIGHT_MM: u32 = 297;
+/// Top and bottom margin in millimetres.
+pub const MARGIN_Y_MM: u32 = 25;
+/// Left and right margin in millimetres.
+pub const MARGIN_X_MM: u32 = 22;
+/// Landscape pages: margins in millimetres (all sides).
+pub const LANDSCAPE_MARGIN_MM: u32 = 15;
+
+/// Body text size in points (小四).
+pub const BODY_PT: u8 = 12;
+/// Heading sizes by level 1–4 in points (三号, 四号, 小四, 小四).
+pub const HEADING_PT: [u8; 4] = [16, 14, 12, 12];
+/// Cover title size in points (一号).
+pub const TITLE_PT: u8 = 26;
+/// Cover subtitle size in points (二号).
+pub const SUBTITLE_PT: u8 = 22;
+/// Caption and note size in points (五号).
+pub const SMALL_PT: u8 = 10;
+/// Line spacing as a multiple of the font size.
+pub const LINE_SPACING: f32 = 1.5;
+/// First-line indent of body paragraphs, in characters.
+pub const INDENT_CHARS: u8 = 2;
+
+/// Default family for the 宋体 role when the data names none (shipped in `fonts/`).
+pub const DEFAULT_SERIF: &str = "Noto Serif CJK SC";
+/// Default family for the 黑体 role (shipped in `fonts/`).
+pub const DEFAULT_SANS: &str = "Noto Sans CJK SC";
+/// Names a Chinese Office install has, used in the DOCX for East Asian text.
+pub const DOCX_SERIF: &str = "宋体";
+/// 黑体 for headings in the DOCX.
+pub const DOCX_SANS: &str = "黑体";
+
+/// The draft mark.
+pub const DRAFT_MARK: &str = "仅供内部审核";
