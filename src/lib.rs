@@ -14,3 +14,5 @@ pub mod money;
 pub mod source;
 pub mod doc;
 pub mod write;
+pub mod render;
+pub mod build;

@@ -91,6 +91,10 @@ pub struct InfoView {
     pub organization: String,
     /// Draft mark wanted.
     pub draft: bool,
+    /// Font family for the 宋体 role.
+    pub serif: String,
+    /// Font family for the 黑体 role.
+    pub sans: String,
 }
 
 /// Computes the view of `d`.
@@ -129,6 +133,8 @@ pub fn compute(d: &Department) -> View {
             duties: d.info.duties.clone(),
             organization: d.info.organization.clone(),
             draft: d.info.draft,
+            serif: d.info.fonts.as_ref().and_then(|f| f.serif.clone()).unwrap_or_else(|| crate::write::style::DEFAULT_SERIF.into()),
+            sans: d.info.fonts.as_ref().and_then(|f| f.sans.clone()).unwrap_or_else(|| crate::write::style::DEFAULT_SANS.into()),
         },
         t01,
         t02,

@@ -111,6 +111,10 @@ pub struct ProjectView {
     pub effect: Group,
     /// 满意度指标
     pub satisfaction_group: Group,
+    /// 数量指标 (二级) — the 项目完成率 of 三.4
+    pub quantity: Group,
+    /// 质量指标 (二级) — the 质量达标率 of 三.4
+    pub quality: Group,
 }
 
 /// Free texts of a report.
@@ -211,6 +215,13 @@ pub(crate) fn project(cx: &mut Ctx, p: &Project) -> ProjectView {
         let (full, score) = rows.fold((Decimal::ZERO, Decimal::ZERO), |(w, s), r| (w + r.weight, s + r.score));
         Group { full, score, rate: percent(score, full) }
     };
+    let group2 = |l2: &str| {
+        let rows = indicators.iter().filter(|r| r.ind.level2 == l2);
+        let (full, score) = rows.fold((Decimal::ZERO, Decimal::ZERO), |(w, s), r| (w + r.weight, s + r.score));
+        Group { full, score, rate: percent(score, full) }
+    };
+    let quantity = group2("数量指标");
+    let quality = group2("质量指标");
     let output = group("产出指标");
     let effect = group("效益指标");
     let satisfaction_group = group("满意度指标");
@@ -276,6 +287,8 @@ pub(crate) fn project(cx: &mut Ctx, p: &Project) -> ProjectView {
         output,
         effect,
         satisfaction_group,
+        quantity,
+        quality,
     }
 }
 

@@ -2,3 +2,5 @@
 //! functions; only the CLI touches the file system.
 
 pub mod style;
+pub mod pdf;
+pub mod typst;

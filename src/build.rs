@@ -1,0 +1,185 @@
+//! The whole pipeline for one department: load → compute → check → render → write, as
+//! in-memory outputs (name + bytes). Only [`write_atomic`] touches the file system.
+
+use crate::compute::{compute, View};
+use crate::diag::Diagnostic;
+use crate::doc::Document;
+use crate::write::pdf::{self, FontSet, PdfOptions};
+use std::fmt;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// What to produce.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Write a PDF.
+    pub pdf: bool,
+    /// Write a DOCX.
+    pub docx: bool,
+    /// Force the 仅供内部审核 mark.
+    pub draft: bool,
+    /// PDF/A-2b.
+    pub pdf_a: bool,
+    /// Also write the generated Typst source next to the PDF.
+    pub emit_typst: bool,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions { pdf: true, docx: true, draft: false, pdf_a: false, emit_typst: false }
+    }
+}
+
+/// One file to write.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// File name (no directory).
+    pub name: String,
+    /// Contents.
+    pub bytes: Vec<u8>,
+}
+
+/// Why a build failed.
+#[derive(Debug)]
+pub enum BuildError {
+    /// Characters no font can draw, with where they occur in the data.
+    MissingGlyphs(Vec<Diagnostic>),
+    /// A bug in templates or writers (rendering, Typst, DOCX).
+    Internal(String),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::MissingGlyphs(ds) => {
+                for (i, d) in ds.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "{d}")?;
+                }
+                Ok(())
+            }
+            BuildError::Internal(m) => write!(f, "internal error: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// The outputs for `doc` named `stem.*`.
+/// `year` is the fiscal year: PDF/A needs a document date, and without `date:` in
+/// department.yaml the last day of that year stands in (from the data, never the clock).
+pub fn outputs(
+    doc: &Document,
+    stem: &str,
+    fonts: &FontSet,
+    opts: &BuildOptions,
+    dir: &str,
+    year: i32,
+) -> Result<(Vec<Output>, usize), BuildError> {
+    let mut out = Vec::new();
+    let mut pages = 0;
+    if opts.pdf {
+        let src = crate::write::typst::source(doc);
+        if opts.emit_typst {
+            out.push(Output { name: format!("{stem}.typ"), bytes: src.clone().into_bytes() });
+        }
+        let laid = pdf::compile(&src, fonts, doc.meta.date.as_deref()).map_err(|e| BuildError::Internal(e.to_string()))?;
+        let missing = pdf::missing_glyphs(&laid);
+        if !missing.is_empty() {
+            return Err(BuildError::MissingGlyphs(locate_chars(dir, &missing, &fonts.families())));
+        }
+        pages = pdf::page_count(&laid);
+        let bytes = pdf::pdf(&laid, &doc.meta, &PdfOptions { pdf_a: opts.pdf_a, fallback_date: Some(format!("{year}-12-31")) })
+            .map_err(|e| BuildError::Internal(e.to_string()))?;
+        out.push(Output { name: format!("{stem}.pdf"), bytes });
+    }
+    if opts.docx {
+        let bytes: Vec<u8> = return Err(BuildError::Internal("docx writer pending".into()));
+        out.push(Output { name: format!("{stem}.docx"), bytes });
+    }
+    Ok((out, pages))
+}
+
+/// The booklet's document with the options applied.
+pub fn booklet_document(v: &View, opts: &BuildOptions) -> Result<Document, BuildError> {
+    let mut doc = crate::render::booklet(v).map_err(|e| BuildError::Internal(e.to_string()))?;
+    doc.meta.draft |= opts.draft;
+    Ok(doc)
+}
+
+/// One report's document with the options applied.
+pub fn report_document(v: &View, id: &str, opts: &BuildOptions) -> Result<Document, crate::render::RenderError> {
+    let mut doc = crate::render::report(v, id)?;
+    doc.meta.draft |= opts.draft;
+    Ok(doc)
+}
+
+/// Finds where each character first occurs in the department's YAML files.
+fn locate_chars(dir: &str, chars: &[char], families: &[String]) -> Vec<Diagnostic> {
+    let mut files: Vec<PathBuf> = Vec::new();
+    collect_yaml(Path::new(dir), &mut files);
+    files.sort();
+    chars
+        .iter()
+        .map(|c| {
+            let msg = format!(
+                "character `{c}` (U+{:04X}) cannot be drawn with the available fonts ({})",
+                *c as u32,
+                families.join(", ")
+            );
+            let hint = "name an installed font that has it under `fonts:` in department.yaml, pass --font-path DIR, or replace the character";
+            for f in &files {
+                let Ok(text) = std::fs::read_to_string(f) else { continue };
+                for (i, line) in text.lines().enumerate() {
+                    if let Some(pos) = line.find(*c) {
+                        let col = line[..pos].chars().count() + 1;
+                        let loc = crate::source::Loc { file: f.to_string_lossy().into(), line: i + 1, col };
+                        return Diagnostic::error(loc, msg).with_hint(hint);
+                    }
+                }
+            }
+            Diagnostic::file_error(dir, msg).with_hint(hint)
+        })
+        .collect()
+}
+
+fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect_yaml(&p, out);
+        } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+            out.push(p);
+        }
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
+/// reader (or a crash) never sees a half-written file and the previous one stays intact.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Loads, computes and checks `dir`.
+pub fn prepare(dir: &Path) -> Result<(crate::model::Department, View, Vec<Diagnostic>), crate::diag::LoadErrors> {
+    let d = crate::load::load_dir(dir)?;
+    let v = compute(&d);
+    let findings = crate::check::check(&d, &v);
+    Ok((d, v, findings))
+}

@@ -1,0 +1,210 @@
+//! Typst source → PDF with the `typst` and `typst-pdf` crates compiled in. The [`World`]
+//! serves the one generated source from memory, fonts from the binary (and, when asked,
+//! from the system or `--font-path`), no other file, and `today()` from the data.
+
+use crate::doc::Meta;
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst::layout::{Frame, FrameItem};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_layout::PagedDocument;
+
+const SERIF: &[u8] = include_bytes!("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc");
+const SANS: &[u8] = include_bytes!("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc");
+
+/// Fonts available to Typst, parsed once and shared by every compilation.
+pub struct FontSet {
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+}
+
+impl FontSet {
+    /// The fonts shipped in the binary.
+    pub fn embedded() -> FontSet {
+        let fonts: Vec<Font> = [SERIF, SANS].iter().flat_map(|d| Font::iter(Bytes::new(*d))).collect();
+        FontSet { book: LazyHash::new(FontBook::from_fonts(&fonts)), fonts }
+    }
+
+    /// The embedded fonts plus faces of the `families` found among the system fonts and in
+    /// `dirs` (so an office with 仿宋_GB2312 installed can name it in department.yaml).
+    pub fn with_families(families: &[String], dirs: &[PathBuf]) -> FontSet {
+        let mut set = FontSet::embedded();
+        let known: Vec<String> = set.fonts.iter().map(|f| f.info().family.clone()).collect();
+        let wanted: Vec<&String> = families.iter().filter(|f| !known.contains(f)).collect();
+        if wanted.is_empty() && dirs.is_empty() {
+            return set;
+        }
+        let mut db = fontdb::Database::new();
+        db.load_system_fonts();
+        for d in dirs {
+            db.load_fonts_dir(d);
+        }
+        for face in db.faces() {
+            let from_dir = matches!(&face.source, fontdb::Source::File(p) if dirs.iter().any(|d| p.starts_with(d)));
+            if !from_dir && !face.families.iter().any(|(f, _)| wanted.iter().any(|w| *w == f)) {
+                continue;
+            }
+            if let Some((data, index)) = db.with_face_data(face.id, |data, index| (data.to_vec(), index)) {
+                set.fonts.extend(Font::new(Bytes::new(data), index));
+            }
+        }
+        set.book = LazyHash::new(FontBook::from_fonts(&set.fonts));
+        set
+    }
+
+    /// Family names available.
+    pub fn families(&self) -> Vec<String> {
+        let mut f: Vec<String> = self.fonts.iter().map(|f| f.info().family.clone()).collect();
+        f.dedup();
+        f
+    }
+}
+
+fn library() -> &'static LazyHash<Library> {
+    static LIB: OnceLock<LazyHash<Library>> = OnceLock::new();
+    LIB.get_or_init(|| LazyHash::new(Library::default()))
+}
+
+struct MemoryWorld<'a> {
+    fonts: &'a FontSet,
+    main: Source,
+    today: Option<Datetime>,
+}
+
+impl World for MemoryWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        library()
+    }
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.fonts.book
+    }
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else {
+            Err(FileError::AccessDenied)
+        }
+    }
+    fn file(&self, _id: FileId) -> FileResult<Bytes> {
+        // Generated sources read no file: nothing outside the document exists.
+        Err(FileError::AccessDenied)
+    }
+    fn font(&self, index: usize) -> Option<Font> {
+        self.fonts.fonts.get(index).cloned()
+    }
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        self.today
+    }
+}
+
+/// A compile failure: errors in generated source are bugs in our templates or writer.
+#[derive(Debug)]
+pub struct TypstError(pub String);
+
+impl fmt::Display for TypstError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TypstError {}
+
+fn main_id() -> FileId {
+    let path = VirtualPath::new("main.typ").unwrap_or_else(|e| panic!("static path: {e:?}"));
+    FileId::new(RootedPath::new(VirtualRoot::Project, path))
+}
+
+/// Lays out `source`; `date` (YYYY-MM-DD from the data) answers `datetime.today()`.
+pub fn compile(source: &str, fonts: &FontSet, date: Option<&str>) -> Result<PagedDocument, TypstError> {
+    let world = MemoryWorld { fonts, main: Source::new(main_id(), source.to_string()), today: date.and_then(parse_date) };
+    let warned = typst::compile::<PagedDocument>(&world);
+    warned.output.map_err(|errs| TypstError(describe(&world, &errs)))
+}
+
+fn parse_date(s: &str) -> Option<Datetime> {
+    let mut it = s.split('-');
+    Datetime::from_ymd(it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?.parse().ok()?)
+}
+
+fn describe(world: &MemoryWorld, errs: &[SourceDiagnostic]) -> String {
+    let text = world.main.text();
+    errs.iter()
+        .filter(|e| e.severity == Severity::Error)
+        .map(|e| {
+            let range = world.range(e.span);
+            let line = range.map_or(0, |r| text[..r.start.min(text.len())].matches('\n').count() + 1);
+            let snippet = text.lines().nth(line.saturating_sub(1)).unwrap_or("").chars().take(160).collect::<String>();
+            format!("generated Typst line {line}: {}\n  | {snippet}", e.message)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Characters that no available font could draw (Typst shows them as glyph 0, silently).
+pub fn missing_glyphs(doc: &PagedDocument) -> Vec<char> {
+    let mut out = Vec::new();
+    for page in doc.pages() {
+        scan(&page.frame, &mut out);
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn scan(frame: &Frame, out: &mut Vec<char>) {
+    for (_, item) in frame.items() {
+        match item {
+            FrameItem::Group(g) => scan(&g.frame, out),
+            FrameItem::Text(t) => {
+                for g in t.glyphs.iter().filter(|g| g.id == 0) {
+                    out.extend(t.text[g.range()].chars().filter(|c| !c.is_whitespace()));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// PDF export options.
+#[derive(Debug, Clone, Default)]
+pub struct PdfOptions {
+    /// Write PDF/A-2b for archiving.
+    pub pdf_a: bool,
+    /// Document date to use for PDF/A when the data gives none.
+    pub fallback_date: Option<String>,
+}
+
+/// The PDF bytes of a laid-out document; deterministic for the same input.
+pub fn pdf(doc: &PagedDocument, meta: &Meta, opts: &PdfOptions) -> Result<Vec<u8>, TypstError> {
+    let standards = if opts.pdf_a {
+        typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_2b]).map_err(|e| TypstError(e.message().to_string()))?
+    } else {
+        typst_pdf::PdfStandards::default()
+    };
+    let date = meta.date.clone().or_else(|| opts.pdf_a.then(|| opts.fallback_date.clone()).flatten());
+    let timestamp = date.as_deref().and_then(parse_date).map(typst_pdf::Timestamp::new_utc);
+    let options = typst_pdf::PdfOptions {
+        ident: Smart::Custom(format!("juesuan:{}:{}", meta.author, meta.title)),
+        creator: Smart::Custom(Some("juesuan".into())),
+        timestamp,
+        standards,
+        ..Default::default()
+    };
+    typst_pdf::pdf(doc, &options).map_err(|errs| {
+        TypstError(errs.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("\n"))
+    })
+}
+
+/// Number of pages.
+pub fn page_count(doc: &PagedDocument) -> usize {
+    doc.pages().len()
+}

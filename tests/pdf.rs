@@ -1,0 +1,186 @@
+//! End to end: the real binary builds the real booklet and reports; the PDF's text (through
+//! pdftotext) holds the computed figures and generated sentences; hostile strings print
+//! literally; builds are deterministic; fonts that cannot draw a character are an error.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const SEED: &str = "data/lanxian-kfq-2024";
+
+fn juesuan(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_juesuan")).args(args).output().expect("binary runs")
+}
+
+fn pdftotext(pdf: &Path) -> String {
+    let out = Command::new("pdftotext").args(["-layout", "-enc", "UTF-8"]).arg(pdf).arg("-").output().expect("pdftotext (poppler-utils) is installed");
+    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Text with whitespace removed, so line breaks inside sentences do not matter.
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn build(dir: &str, out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["build", dir, "-o", out.to_str().unwrap(), "--format", "pdf"];
+    args.extend_from_slice(extra);
+    juesuan(&args)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let p = e.path();
+        let dest = to.join(e.file_name());
+        if p.is_dir() {
+            copy_dir(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
+}
+
+fn booklet_text() -> &'static str {
+    use std::sync::OnceLock;
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = build(SEED, tmp.path(), &[]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        pdftotext(&tmp.path().join("lanxian-kfq-2024.pdf"))
+    })
+}
+
+#[test]
+fn tables_carry_the_computed_and_printed_figures() {
+    let t = squash(booklet_text());
+    // 公开03 合计 = 基本 + 项目 (printed within the 尾数差 tail of the 项 rows).
+    assert!(t.contains("合计24556.69446.2324110.46"), "公开03 合计 row");
+    // 公开01 总计 on both sides.
+    assert!(t.contains("总计3124557.16总计6224557.16"));
+    // 公开06 人员经费合计 computed from 301 + 303.
+    assert!(t.contains("人员经费合计425.89"));
+    // 公开10 政府采购 合计 = 货物 + 工程 + 服务.
+    assert!(t.contains("合计1491.13货物23.92工程3445.84服务441.37"));
+    // An empty form says so.
+    assert!(t.contains("说明：本表无数据。"));
+}
+
+#[test]
+fn explanation_sentences_come_from_computed_fields() {
+    let t = squash(booklet_text());
+    for s in [
+        "2024年度收入总计24,557.16万元，支出总计24,557.16万元。与上年相比，收入总计增加5,577.85万元，增长29.39%",
+        "基本支出446.23万元，占比1.82%；",
+        "项目支出24,110.46万元，占比98.18%。",
+        "占本年支出合计的39.87%。与上年相比，一般公共预算财政拨款支出减少2,087.62万元，下降17.57%。",
+        // 年初预算 is the sum of the 类 budgets (the booklet printed 4,764.04 and 205.52%).
+        "年初预算3,764.03万元，支出决算9,791.22万元，完成年初预算的260.13%。",
+        "社会保障和就业支出年初预算52.84万元，支出决算51.06万元，完成年初预算的96.63%",
+        "较上年决算增加47.40万元，增长1295.08%",
+        // Last year zero: an increase without a growth rate.
+        "卫生健康支出年初预算20.60万元，支出决算19.38万元，完成年初预算的94.08%，用于单位医疗保险支出。较上年决算增加19.38万元，主要原因是规范支出科目使用。",
+        "政府采购授予中小企业合同金额3.92万元，占政府采购支出总额的0.80%。",
+        // Grade counts come from the 28 reports (the booklet printed 28 优).
+        "24个项目自评等级为“优”，0个项目自评等级为“良”，2个项目自评等级为“中”，2个项目自评等级为“差”。",
+    ] {
+        assert!(t.contains(&squash(s)), "missing: {s}");
+    }
+}
+
+#[test]
+fn every_report_is_in_the_booklet_with_its_scores() {
+    let t = squash(booklet_text());
+    assert_eq!(t.matches("主管部门：601-岚县经济技术开发区管理委员会").count(), 28, "28 report covers");
+    // 10KV 供电工程: 执行率 63.16%, 预算执行得分 6.32, 总得分 70.32 → 中.
+    assert!(t.contains("合计2,016,1002,016,1001,871,5001,182,000689,50063.166.32"));
+    assert!(t.contains(&squash("综合考虑预算执行情况得分6.32分、产出、效益、服务对象满意度各方面因素，指标完成情况得分64分，最终评分结果：岚县经开区铸造产业园提升项目10KV供电工程项目绩效自评价结果为：总得分70.32分，属于“中”。")));
+    // 三.4 figures come from the indicator table (the booklet printed 50/50).
+    assert!(t.contains(&squash("产出指标满分50分，评价得分42分，得分率84%")));
+}
+
+#[test]
+fn one_report_builds_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = juesuan(&["report", SEED, "p13", "-o", tmp.path().to_str().unwrap(), "--format", "pdf"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let t = squash(&pdftotext(&tmp.path().join("lanxian-kfq-2024-p13.pdf")));
+    assert!(t.starts_with("项目支出绩效自评分析报告"));
+    assert!(t.contains("总得分70.32分，属于“中”"));
+    assert!(!t.contains("第一部分"));
+}
+
+#[test]
+fn an_unknown_project_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = juesuan(&["report", SEED, "nope", "-o", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no project with id `nope`") && err.contains("p01"), "{err}");
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0, "nothing written");
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    assert!(build(SEED, a.path(), &[]).status.success());
+    assert!(build(SEED, b.path(), &[]).status.success());
+    let pa = std::fs::read(a.path().join("lanxian-kfq-2024.pdf")).unwrap();
+    let pb = std::fs::read(b.path().join("lanxian-kfq-2024.pdf")).unwrap();
+    assert!(pa == pb, "two builds of the same data differ");
+}
+
+#[test]
+fn draft_mark_and_pdf_a() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = juesuan(&["report", SEED, "p01", "-o", tmp.path().to_str().unwrap(), "--format", "pdf", "--draft", "--pdf-standard", "a-2b"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pdf = tmp.path().join("lanxian-kfq-2024-p01.pdf");
+    let t = pdftotext(&pdf);
+    let pages = t.matches('\u{c}').count();
+    assert!(squash(&t).matches("仅供内部审核").count() >= pages, "draft mark on every page");
+    let bytes = std::fs::read(&pdf).unwrap();
+    let raw = String::from_utf8_lossy(&bytes);
+    assert!(raw.contains("pdfaid:part") && raw.contains("pdfaid:conformance"), "PDF/A identification in XMP");
+}
+
+fn hostile_copy() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("hostile-2024");
+    copy_dir(Path::new(SEED), &dir);
+    let p = dir.join("projects/p01.yaml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let evil = r##"name: '#read("/etc/passwd") $x$ *a* _b_ [c] <d> @e \f {{ g }} {% if %} & " '''"##;
+    let fixed: String = text.lines().map(|l| if l.starts_with("name: ") { format!("{evil}\n") } else { format!("{l}\n") }).collect();
+    std::fs::write(&p, fixed).unwrap();
+    (tmp, dir)
+}
+
+#[test]
+fn hostile_strings_print_literally() {
+    let (_tmp, dir) = hostile_copy();
+    let out_dir = dir.parent().unwrap().join("out");
+    let out = juesuan(&["report", dir.to_str().unwrap(), "p01", "-o", out_dir.to_str().unwrap(), "--format", "pdf"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let t = pdftotext(&out_dir.join("hostile-2024-p01.pdf"));
+    let expected = r##"#read("/etc/passwd") $x$ *a* _b_ [c] <d> @e \f {{ g }} {% if %} & " '"##;
+    assert!(squash(&t).contains(&squash(expected)), "hostile name not literal in:\n{}", &t[..t.len().min(600)]);
+    assert!(!t.contains("root:"), "nothing was read from /etc/passwd");
+}
+
+#[test]
+fn a_character_no_font_can_draw_is_an_error_with_its_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("glyph-2024");
+    copy_dir(Path::new(SEED), &dir);
+    let p = dir.join("projects/p02.yaml");
+    let text = std::fs::read_to_string(&p).unwrap().replacen("completion: \"", "completion: \"\u{1F600}", 1);
+    std::fs::write(&p, text).unwrap();
+    let out_dir = tmp.path().join("out");
+    let out = juesuan(&["build", dir.to_str().unwrap(), "-o", out_dir.to_str().unwrap(), "--format", "pdf"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("U+1F600") && err.contains("projects/p02.yaml:"), "{err}");
+    assert!(!out_dir.join("glyph-2024.pdf").exists(), "nothing written");
+}
