@@ -16,3 +16,4 @@ pub mod doc;
 pub mod write;
 pub mod render;
 pub mod build;
+pub mod sample;

@@ -47,6 +47,20 @@ enum Command {
         #[command(flatten)]
         out: OutArgs,
     },
+    /// Generate synthetic, fully consistent departments (for benchmarks and batch runs).
+    GenSample {
+        /// Folder to create them in (one sub-folder per department).
+        out: PathBuf,
+        /// How many departments.
+        #[arg(long, default_value_t = 1)]
+        count: usize,
+        /// About how many 科目 rows per department.
+        #[arg(long, default_value_t = 120)]
+        rows: usize,
+        /// 自评报告 per department.
+        #[arg(long, default_value_t = 10)]
+        projects: usize,
+    },
 }
 
 #[derive(clap::Args)]
@@ -102,6 +116,7 @@ fn main() -> ExitCode {
             None => usage("no department folder given and data/ does not hold exactly one"),
         },
         Command::Report { dir, id, out } => run_build(&dir, Some(&id), &out),
+        Command::GenSample { out, count, rows, projects } => run_gen(&out, count, rows, projects),
     }
 }
 
@@ -230,5 +245,18 @@ fn write_all(dir: &Path, outputs: &[Output], pages: usize) -> ExitCode {
             eprintln!("wrote {}", path.display());
         }
     }
+    ExitCode::SUCCESS
+}
+
+fn run_gen(out: &Path, count: usize, rows: usize, projects: usize) -> ExitCode {
+    for i in 1..=count {
+        let dir = out.join(format!("sample-{i:03}"));
+        let size = juesuan::sample::SampleSize { rows, projects };
+        if let Err(e) = juesuan::sample::generate(&dir, &format!("样例部门{i:03}"), i as u64, size) {
+            eprintln!("error: cannot write {}: {e}", dir.display());
+            return ExitCode::from(2);
+        }
+    }
+    eprintln!("wrote {count} departments under {}", out.display());
     ExitCode::SUCCESS
 }

@@ -12,7 +12,13 @@ fn juesuan(args: &[&str]) -> std::process::Output {
 }
 
 fn pdftotext(pdf: &Path) -> String {
-    let out = Command::new("pdftotext").args(["-layout", "-enc", "UTF-8"]).arg(pdf).arg("-").output().expect("pdftotext (poppler-utils) is installed");
+    pdftotext_mode(pdf, "-layout")
+}
+
+/// `-layout` keeps table rows on one line; `-raw` keeps content-stream order (the rotated
+/// draft mark stays together).
+fn pdftotext_mode(pdf: &Path, mode: &str) -> String {
+    let out = Command::new("pdftotext").args([mode, "-enc", "UTF-8"]).arg(pdf).arg("-").output().expect("pdftotext (poppler-utils) is installed");
     assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -137,7 +143,7 @@ fn draft_mark_and_pdf_a() {
     let out = juesuan(&["report", SEED, "p01", "-o", tmp.path().to_str().unwrap(), "--format", "pdf", "--draft", "--pdf-standard", "a-2b"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let pdf = tmp.path().join("lanxian-kfq-2024-p01.pdf");
-    let t = pdftotext(&pdf);
+    let t = pdftotext_mode(&pdf, "-raw");
     let pages = t.matches('\u{c}').count();
     assert!(squash(&t).matches("仅供内部审核").count() >= pages, "draft mark on every page");
     let bytes = std::fs::read(&pdf).unwrap();

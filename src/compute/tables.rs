@@ -22,6 +22,9 @@ pub struct CodeTableView {
     pub total: Vec<Option<Decimal>>,
     /// No rows at all (本表无数据).
     pub empty: bool,
+    /// Row index by code.
+    #[serde(skip)]
+    pub index: HashMap<String, usize>,
 }
 
 /// A computed 科目 row.
@@ -50,7 +53,7 @@ impl CodeTableView {
     /// Column `key` of the row with `code`.
     pub fn value(&self, code: &str, key: &str) -> Option<Decimal> {
         let i = self.idx(key);
-        self.rows.iter().find(|r| r.code == code).and_then(|r| r.cells[i])
+        self.index.get(code).and_then(|&r| self.rows[r].cells[i])
     }
 
     /// The 类 rows.
@@ -105,6 +108,7 @@ pub(crate) fn code_table(cx: &mut Ctx, spec: &CodeTableSpec, t: &CodeTable) -> C
     CodeTableView {
         headers: keys.iter().map(|k| label(spec, k)).collect(),
         keys,
+        index: rows.iter().enumerate().map(|(i, r)| (r.code.clone(), i)).collect(),
         rows,
         total,
         empty: t.rows.is_empty(),

@@ -15,8 +15,8 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
 
-const SERIF: &[u8] = include_bytes!("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc");
-const SANS: &[u8] = include_bytes!("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc");
+const SERIF: &[u8] = include_bytes!("../../fonts/NotoSerifCJKsc-Regular-subset.otf");
+const SANS: &[u8] = include_bytes!("../../fonts/NotoSansCJKsc-Bold-subset.otf");
 
 /// Fonts available to Typst, parsed once and shared by every compilation.
 pub struct FontSet {
@@ -28,6 +28,12 @@ impl FontSet {
     /// The fonts shipped in the binary.
     pub fn embedded() -> FontSet {
         let fonts: Vec<Font> = [SERIF, SANS].iter().flat_map(|d| Font::iter(Bytes::new(*d))).collect();
+        FontSet { book: LazyHash::new(FontBook::from_fonts(&fonts)), fonts }
+    }
+
+    /// Fonts from raw font files (collections allowed).
+    pub fn from_data(data: Vec<Vec<u8>>) -> FontSet {
+        let fonts: Vec<Font> = data.into_iter().flat_map(|d| Font::iter(Bytes::new(d))).collect();
         FontSet { book: LazyHash::new(FontBook::from_fonts(&fonts)), fonts }
     }
 
