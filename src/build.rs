@@ -96,7 +96,7 @@ pub fn outputs(
         out.push(Output { name: format!("{stem}.pdf"), bytes });
     }
     if opts.docx {
-        let bytes: Vec<u8> = return Err(BuildError::Internal("docx writer pending".into()));
+        let bytes = crate::write::docx::docx(doc).map_err(|e| BuildError::Internal(e.to_string()))?;
         out.push(Output { name: format!("{stem}.docx"), bytes });
     }
     Ok((out, pages))

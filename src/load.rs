@@ -166,15 +166,30 @@ impl Reader {
 
 /// Reads a file as UTF-8 text within the size limit.
 pub fn read_text(path: &Path, name: &str) -> Result<String, Diagnostic> {
+    use std::io::Read as _;
     let meta = std::fs::metadata(path).map_err(|e| Diagnostic::file_error(name, format!("cannot read: {e}")))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::error(
-            Loc { file: name.into(), line: 1, col: 1 },
-            format!("file is {} bytes; a data file may hold at most {} bytes", meta.len(), MAX_FILE_BYTES),
-        )
-        .with_hint("split the data or remove what does not belong in it"));
+    // A device or FIFO reports no size (and may never end): read regular files only.
+    if !meta.is_file() {
+        return Err(Diagnostic::file_error(name, "not a regular file; a data file must be a plain YAML file"));
     }
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::file_error(name, format!("cannot read: {e}")))?;
+    let too_big = |len: u64| {
+        Diagnostic::error(
+            Loc { file: name.into(), line: 1, col: 1 },
+            format!("file is {len} bytes; a data file may hold at most {MAX_FILE_BYTES} bytes"),
+        )
+        .with_hint("split the data or remove what does not belong in it")
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big(meta.len()));
+    }
+    // Bounded read: the file may have grown since it was measured.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| Diagnostic::file_error(name, format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
     String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let text = String::from_utf8_lossy(good);
@@ -187,19 +202,123 @@ pub fn read_text(path: &Path, name: &str) -> Result<String, Diagnostic> {
 
 /// Deserialises `text`, turning serde's error into a located diagnostic.
 pub fn parse_yaml<T: DeserializeOwned>(name: &str, text: &str) -> Result<T, Diagnostic> {
-    serde_yaml::from_str::<T>(text).map_err(|e| yaml_error(name, &e))
+    precheck_yaml(name, text)?;
+    serde_yaml::from_str::<T>(text).map_err(|e| yaml_error(name, text, &e))
 }
 
-fn yaml_error(name: &str, e: &serde_yaml::Error) -> Diagnostic {
-    let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+/// Deepest nesting of mappings and sequences accepted; the data format needs fewer than ten.
+pub const MAX_NESTING: usize = 64;
+
+/// Largest size a file may reach once its aliases (`*name`) are expanded, counting the bytes
+/// of its scalars plus one per node: aliases may save typing, not multiply the data.
+pub const MAX_EXPANDED_BYTES: u64 = 2 * MAX_FILE_BYTES;
+
+/// Rejects, before deserialising, what serde would accept or chew on for too long: a file
+/// without any content (serde would take it for a mapping of defaults), nesting deeper than
+/// [`MAX_NESTING`] (the YAML deserialiser is quadratic in the depth), and aliases that expand
+/// beyond [`MAX_EXPANDED_BYTES`] ("billion laughs"; serde would expand them in memory).
+/// Syntax errors are left to serde's report.
+fn precheck_yaml(name: &str, text: &str) -> Result<(), Diagnostic> {
+    use saphyr_parser::{Event, Parser};
+    let at = |line: usize, col: usize| Loc { file: name.into(), line, col };
+    let too_deep = |loc: Loc| {
+        Diagnostic::error(loc, format!("YAML nested more than {MAX_NESTING} levels deep"))
+            .with_hint("the data format needs only a few levels of nesting (docs/data-format.md)")
+    };
+    // Expanded size of each anchored node, and of each open collection so far.
+    let mut anchored: HashMap<usize, u64> = HashMap::new();
+    let mut open: Vec<(usize, u64)> = Vec::new();
+    let mut total = 0u64;
+    let mut content = false;
+    for item in Parser::new_from_str(text) {
+        let (event, span) = match item {
+            Ok(x) => x,
+            Err(e) if e.info() == "recursion limit exceeded" => {
+                return Err(too_deep(at(e.marker().line(), e.marker().col() + 1)));
+            }
+            Err(_) => return Ok(()),
+        };
+        let size = match &event {
+            Event::MappingStart(..) | Event::SequenceStart(..) => 1,
+            Event::Scalar(value, ..) => value.len() as u64 + 1,
+            Event::Alias(id) => anchored.get(id).copied().unwrap_or(1),
+            _ => 0,
+        };
+        total = total.saturating_add(size);
+        for o in open.iter_mut() {
+            o.1 = o.1.saturating_add(size);
+        }
+        if total > MAX_EXPANDED_BYTES {
+            return Err(Diagnostic::error(
+                at(span.start.line(), span.start.col() + 1),
+                format!("aliases expand this file beyond {MAX_EXPANDED_BYTES} bytes"),
+            )
+            .with_hint("write the values out instead of repeating `*alias` references"));
+        }
+        match event {
+            Event::MappingStart(id, _) | Event::SequenceStart(id, _) => {
+                content = true;
+                open.push((id, 1));
+                if open.len() > MAX_NESTING {
+                    return Err(too_deep(at(span.start.line(), span.start.col() + 1)));
+                }
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                if let Some((id, size)) = open.pop() {
+                    if id != 0 {
+                        anchored.insert(id, size);
+                    }
+                }
+            }
+            // An explicit document (`---`) with nothing in it is an empty scalar.
+            Event::Scalar(value, _, id, _) => {
+                content |= !open.is_empty() || !value.is_empty();
+                if id != 0 {
+                    anchored.insert(id, size);
+                }
+            }
+            Event::Alias(..) => content = true,
+            _ => {}
+        }
+    }
+    if content {
+        Ok(())
+    } else {
+        Err(Diagnostic::error(at(1, 1), "the file is empty; expected a mapping of keys")
+            .with_hint("write the keys listed in docs/data-format.md (an empty 科目 table is `rows: []`)"))
+    }
+}
+
+fn yaml_error(name: &str, text: &str, e: &serde_yaml::Error) -> Diagnostic {
+    let (mut line, mut col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
     let mut msg = e.to_string();
-    if let Some(i) = msg.rfind(" at line ") {
+    // The problem's own position is the diagnostic's prefix; a second position in the
+    // message (", while scanning a quoted scalar at line 11 column 8") says where the
+    // construct began and is kept.
+    let here = format!(" at line {line} column {col}");
+    if let Some(i) = msg.find(&here) {
+        msg.replace_range(i..i + here.len(), "");
+    } else if let Some(i) = msg.rfind(" at line ") {
         msg.truncate(i);
+    }
+    // Reader errors (e.g. control characters) carry a byte offset instead of a line.
+    if let Some((head, pos)) = msg.rsplit_once(" at position ") {
+        if let Ok(pos) = pos.parse::<usize>() {
+            let mut end = pos.min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let before = &text[..end];
+            line = before.matches('\n').count() + 1;
+            col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            msg = head.to_string();
+        }
     }
     if msg == "EOF while parsing a value" || msg.is_empty() {
         msg = "the file is empty; expected a mapping of keys".into();
     }
-    let hint = did_you_mean(&msg);
+    let tab = text.lines().nth(line.saturating_sub(1)).and_then(|l| l.chars().nth(col.saturating_sub(1))) == Some('\t');
+    let hint = if tab { Some("a tab here: YAML indents with spaces only".to_string()) } else { did_you_mean(&msg) };
     let d = Diagnostic::error(Loc { file: name.into(), line, col }, msg);
     match hint {
         Some(h) => d.with_hint(h),
@@ -259,6 +378,7 @@ fn validate(d: &Department) -> Vec<Diagnostic> {
     class_keys(&mut e.uses.general_budget_by_class.keys(), "uses.general_budget_by_class", &se, &mut out);
     class_keys(&mut e.printed.by_class.keys(), "printed.by_class", &se, &mut out);
     validate_basic_detail(&d.t06, &src("tables/06-basic-detail"), &mut out);
+    validate_09_10(d, &src("tables/09-three-public"), &src("tables/10-statistics"), &mut out);
     validate_projects(d, &mut out);
     out
 }
@@ -280,6 +400,7 @@ fn validate_info(d: &Department, s: &SourceMap, out: &mut Vec<Diagnostic>) {
 /// 科目 code rules of one table: digits, length, uniqueness, parents, where amounts go.
 fn validate_code_table(spec: &CodeTableSpec, t: &CodeTable, s: &SourceMap, out: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut previous: Option<&str> = None;
     for (i, row) in t.rows.iter().enumerate() {
         let at = |field: &str| s.loc(&format!("rows[{i}].{field}"));
         let code = row.code.as_str();
@@ -295,7 +416,14 @@ fn validate_code_table(spec: &CodeTableSpec, t: &CodeTable, s: &SourceMap, out: 
                 at("code"),
                 format!("duplicate 科目 code `{code}` (first at {})", s.loc(&format!("rows[{first}].code"))),
             ));
+        } else if let Some(prev) = previous.filter(|p| *p > code) {
+            // Code order puts every 款 and 项 right under its parent (`206` < `20601` < `2060101` < `20604`).
+            out.push(
+                Diagnostic::error(at("code"), format!("科目 `{code}` is listed after `{prev}`; rows must be in code order"))
+                    .with_hint("move the row (with its 项 rows) to its place under its 类/款"),
+            );
         }
+        previous = Some(code);
         if code.len() > 3 {
             let parent = &code[..code.len() - 2];
             if !seen.contains_key(parent) {
@@ -376,6 +504,53 @@ fn validate_basic_detail(t: &BasicDetail06, s: &SourceMap, out: &mut Vec<Diagnos
     }
 }
 
+/// 公开09 and 公开10 hold amounts and counts that cannot be negative; counts are whole numbers.
+fn validate_09_10(d: &Department, s09: &SourceMap, s10: &SourceMap, out: &mut Vec<Diagnostic>) {
+    let negative = |m: &Option<Money>| m.is_some_and(|m| m.value < rust_decimal::Decimal::ZERO);
+    for (side, t) in [("budget", &d.t09.budget), ("actual", &d.t09.actual)] {
+        for (k, v) in [("abroad", t.abroad), ("car_purchase", t.car_purchase), ("car_operation", t.car_operation), ("reception", t.reception)] {
+            if negative(&v) {
+                let value = v.map(|m| m.value).unwrap_or_default();
+                out.push(Diagnostic::error(s09.loc(&format!("{side}.{k}")), format!("negative amount {value} in 公开09")));
+            }
+        }
+    }
+    let t = &d.t10;
+    let amounts = [
+        ("procurement.goods", t.procurement.goods),
+        ("procurement.works", t.procurement.works),
+        ("procurement.services", t.procurement.services),
+        ("operating_funds.administrative", t.operating_funds.administrative),
+        ("operating_funds.civil_servant_managed", t.operating_funds.civil_servant_managed),
+    ];
+    for (k, v) in amounts {
+        if negative(&v) {
+            let value = v.map(|m| m.value).unwrap_or_default();
+            out.push(Diagnostic::error(s10.loc(k), format!("negative amount {value} in 公开10")));
+        }
+    }
+    let v = &t.vehicles;
+    let counts = [
+        ("vehicles.vice_ministerial", v.vice_ministerial),
+        ("vehicles.principal", v.principal),
+        ("vehicles.confidential", v.confidential),
+        ("vehicles.emergency", v.emergency),
+        ("vehicles.law_enforcement", v.law_enforcement),
+        ("vehicles.special", v.special),
+        ("vehicles.retired_service", v.retired_service),
+        ("vehicles.other", v.other),
+        ("equipment_over_1m", t.equipment_over_1m),
+    ];
+    for (k, c) in counts {
+        if let Some(m) = c.filter(|m| negative(&Some(*m)) || !m.value.fract().is_zero() || m.unit.is_some()) {
+            out.push(
+                Diagnostic::error(s10.loc(k), format!("`{}` is not a count; 公开10 counts vehicles and equipment in whole numbers", m.value))
+                    .with_hint("write a whole number such as 2 (辆 / 台套), without a unit"),
+            );
+        }
+    }
+}
+
 fn validate_projects(d: &Department, out: &mut Vec<Diagnostic>) {
     let mut ids: HashMap<&str, &str> = HashMap::new();
     for p in &d.projects {
@@ -435,6 +610,20 @@ fn validate_projects(d: &Department, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn precheck_rejects_empty_deep_and_exploding_files() {
+        let err = |t: &str| precheck_yaml("f.yaml", t).unwrap_err().message;
+        assert!(err("").contains("empty"));
+        assert!(err("# only a comment\n---\n").contains("empty"));
+        assert!(err(&format!("a: {}{}", "[".repeat(100), "]".repeat(100))).contains("nested more than 64"));
+        let laughs = (1..12).fold(String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n"), |mut s, i| {
+            s.push_str(&format!("a{i}: &a{i} [{}]\n", vec![format!("*a{}", i - 1); 9].join(", ")));
+            s
+        });
+        assert!(err(&laughs).contains("aliases expand"));
+        assert!(precheck_yaml("f.yaml", "a: &x [1, 2]\nb: *x\n").is_ok());
+    }
 
     #[test]
     fn suggests_the_closest_key() {

@@ -143,7 +143,7 @@ mod tests {
     fn finds_nested_values() {
         let text = "rows:\n  - {code: \"201\", fiscal: 1.5}\n  - code: \"20113\"\n    printed:\n      total: 2\n";
         let map = SourceMap::build("t.yaml", text);
-        assert_eq!(map.loc("rows[0].fiscal").to_string(), "t.yaml:2:34");
+        assert_eq!(map.loc("rows[0].fiscal").to_string(), "t.yaml:2:27");
         assert_eq!(map.loc("rows[1].printed.total").to_string(), "t.yaml:5:14");
         assert_eq!(map.loc("rows[1].missing").to_string(), "t.yaml:3:5");
     }

@@ -4,3 +4,4 @@
 pub mod style;
 pub mod pdf;
 pub mod typst;
+pub mod docx;

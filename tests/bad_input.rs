@@ -1,0 +1,394 @@
+//! The bad-input corpus (`tests/bad-input/<case>/`, format in `tests/bad-input/README.md`):
+//! every case is the clean fixture with one thing broken; `juesuan check` must reject it
+//! with exit 2 and a located `file:line:col: error: …` on stderr (or, for the cases that
+//! only look dangerous, accept it), never panic, and finish quickly with bounded memory.
+
+mod common;
+
+use common::*;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Default time limit per case (the binary must finish well under it).
+const MAX_SECONDS: u64 = 5;
+/// Default address-space limit per case, MiB.
+const MEMORY_MB: u64 = 1024;
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad-input")
+}
+
+/// The case folders, sorted.
+fn case_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(corpus())
+        .expect("tests/bad-input")
+        .map(|e| e.expect("entry"))
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// One step that turns the base fixture into the case.
+#[derive(Debug)]
+enum Op {
+    Replace { file: String, old: Vec<u8>, new: Vec<u8> },
+    Append { file: String, text: Vec<u8> },
+    Write { file: String, text: Vec<u8> },
+    Remove { file: String },
+    Mkdir { path: String },
+    Symlink { file: String, target: String },
+    Generate { file: String, head: Vec<u8>, repeat: Vec<u8>, close: Vec<u8>, times: usize, tail: Vec<u8> },
+}
+
+/// A parsed `case.txt`.
+#[derive(Debug)]
+struct Case {
+    name: String,
+    base: String,
+    exits: Vec<i32>,
+    at: Vec<String>,
+    expect: Vec<String>,
+    reject: Vec<String>,
+    ops: Vec<Op>,
+    max_seconds: u64,
+    memory_mb: u64,
+}
+
+/// `\n`, `\t`, `\s` (space), `\\` and `\xHH` (a raw byte) in a value; any other backslash is literal.
+fn unescape(s: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' && i + 1 < b.len() {
+            match b[i + 1] {
+                b'n' => out.push(b'\n'),
+                b't' => out.push(b'\t'),
+                b's' => out.push(b' '),
+                b'\\' => out.push(b'\\'),
+                b'x' if i + 4 <= b.len() => {
+                    let hex = std::str::from_utf8(&b[i + 2..i + 4]).expect("hex");
+                    out.push(u8::from_str_radix(hex, 16).unwrap_or_else(|_| panic!("bad \\x escape in `{s}`")));
+                    i += 4;
+                    continue;
+                }
+                // Any other backslash is literal (YAML's own `\"` stays as written).
+                _ => {
+                    out.push(b'\\');
+                    i += 1;
+                    continue;
+                }
+            }
+            i += 2;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+fn parse_case(name: &str) -> Case {
+    let path = corpus().join(name).join("case.txt");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut case = Case {
+        name: name.to_string(),
+        base: "clean".into(),
+        exits: vec![2],
+        at: Vec::new(),
+        expect: Vec::new(),
+        reject: Vec::new(),
+        ops: Vec::new(),
+        max_seconds: MAX_SECONDS,
+        memory_mb: MEMORY_MB,
+    };
+    let mut file: Option<String> = None;
+    let mut old: Option<Vec<u8>> = None;
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.trim_end_matches('\r');
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (key, value) = line.split_once(':').unwrap_or_else(|| panic!("{name}/case.txt:{}: expected `key: value`", n + 1));
+        // The value is everything after `key: ` (one space), kept exactly.
+        let value = value.strip_prefix(' ').unwrap_or(value);
+        let cur = || file.clone().unwrap_or_else(|| panic!("{name}/case.txt:{}: `{key}` before `edit:`", n + 1));
+        match key {
+            "base" => case.base = value.to_string(),
+            "exit" => case.exits = value.split_whitespace().map(|v| v.parse().expect("exit code")).collect(),
+            "at" => case.at.push(value.to_string()),
+            "expect" => case.expect.push(value.to_string()),
+            "reject" => case.reject.push(value.to_string()),
+            "max-seconds" => case.max_seconds = value.parse().expect("seconds"),
+            "memory-mb" => case.memory_mb = value.parse().expect("MiB"),
+            "edit" => file = Some(value.to_string()),
+            "old" => old = Some(unescape(value)),
+            "new" => {
+                let o = old.take().unwrap_or_else(|| panic!("{name}/case.txt:{}: `new:` without `old:`", n + 1));
+                case.ops.push(Op::Replace { file: cur(), old: o, new: unescape(value) });
+            }
+            "append" => case.ops.push(Op::Append { file: cur(), text: unescape(value) }),
+            "write" => {
+                file = Some(value.to_string());
+                case.ops.push(Op::Write { file: value.to_string(), text: Vec::new() });
+            }
+            "line" => match case.ops.last_mut() {
+                Some(Op::Write { text, .. }) => {
+                    text.extend(unescape(value));
+                    text.push(b'\n');
+                }
+                _ => panic!("{name}/case.txt:{}: `line:` outside `write:`", n + 1),
+            },
+            "remove" => case.ops.push(Op::Remove { file: value.to_string() }),
+            "mkdir" => case.ops.push(Op::Mkdir { path: value.to_string() }),
+            "symlink" => {
+                let (f, t) = value.split_once(" -> ").expect("symlink: FILE -> TARGET");
+                case.ops.push(Op::Symlink { file: f.to_string(), target: t.to_string() });
+            }
+            "generate" => case.ops.push(Op::Generate {
+                file: value.to_string(),
+                head: Vec::new(),
+                repeat: Vec::new(),
+                close: Vec::new(),
+                times: 0,
+                tail: Vec::new(),
+            }),
+            "head" | "repeat" | "close" | "times" | "tail" => match case.ops.last_mut() {
+                Some(Op::Generate { head, repeat, close, times, tail, .. }) => match key {
+                    "head" => *head = unescape(value),
+                    "repeat" => *repeat = unescape(value),
+                    "close" => *close = unescape(value),
+                    "times" => *times = value.replace('_', "").parse().expect("times"),
+                    _ => *tail = unescape(value),
+                },
+                _ => panic!("{name}/case.txt:{}: `{key}:` outside `generate:`", n + 1),
+            },
+            _ => panic!("{name}/case.txt:{}: unknown key `{key}`", n + 1),
+        }
+    }
+    assert!(old.is_none(), "{name}/case.txt: `old:` without `new:`");
+    case
+}
+
+/// Builds the case's department folder: the base fixture, the overlay files of the case
+/// folder, then the operations of `case.txt`.
+fn build(case: &Case, dept: &Path) {
+    copy_dir(&fixture(&case.base), dept);
+    overlay(&corpus().join(&case.name), dept, Path::new(""));
+    for op in &case.ops {
+        match op {
+            Op::Replace { file, old, new } => {
+                let p = dept.join(file);
+                let bytes = std::fs::read(&p).unwrap_or_else(|e| panic!("{}: read {file}: {e}", case.name));
+                let hits: Vec<usize> = (0..=bytes.len().saturating_sub(old.len())).filter(|&i| bytes[i..].starts_with(old)).collect();
+                assert_eq!(hits.len(), 1, "{}: `{}` occurs {} times in {file}", case.name, String::from_utf8_lossy(old), hits.len());
+                let mut out = bytes[..hits[0]].to_vec();
+                out.extend_from_slice(new);
+                out.extend_from_slice(&bytes[hits[0] + old.len()..]);
+                std::fs::write(&p, out).expect("write");
+            }
+            Op::Append { file, text } => {
+                let p = dept.join(file);
+                let mut bytes = std::fs::read(&p).unwrap_or_else(|e| panic!("{}: read {file}: {e}", case.name));
+                bytes.extend_from_slice(text);
+                std::fs::write(&p, bytes).expect("write");
+            }
+            Op::Write { file, text } => std::fs::write(dept.join(file), text).expect("write"),
+            Op::Remove { file } => std::fs::remove_file(dept.join(file)).unwrap_or_else(|e| panic!("{}: remove {file}: {e}", case.name)),
+            Op::Mkdir { path } => std::fs::create_dir_all(dept.join(path)).expect("mkdir"),
+            Op::Symlink { file, target } => {
+                let p = dept.join(file);
+                let _ = std::fs::remove_file(&p);
+                #[cfg(unix)]
+                std::os::unix::fs::symlink(target, &p).expect("symlink");
+                #[cfg(not(unix))]
+                let _ = target;
+            }
+            Op::Generate { file, head, repeat, close, times, tail } => {
+                use std::io::Write as _;
+                // `generate: +FILE` appends to what earlier steps wrote.
+                let f = match file.strip_prefix('+') {
+                    Some(f) => std::fs::OpenOptions::new().append(true).open(dept.join(f)).expect("open"),
+                    None => std::fs::File::create(dept.join(file)).expect("create"),
+                };
+                let mut w = std::io::BufWriter::new(f);
+                w.write_all(head).unwrap();
+                for _ in 0..*times {
+                    w.write_all(repeat).unwrap();
+                }
+                for _ in 0..*times {
+                    w.write_all(close).unwrap();
+                }
+                w.write_all(tail).unwrap();
+                w.flush().unwrap();
+            }
+        }
+    }
+}
+
+/// Copies every file of the case folder but `case.txt` over the department.
+fn overlay(from: &Path, dept: &Path, rel: &Path) {
+    for e in std::fs::read_dir(from.join(rel)).expect("case folder") {
+        let e = e.expect("entry");
+        let r = rel.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            std::fs::create_dir_all(dept.join(&r)).expect("mkdir");
+            overlay(from, dept, &r);
+        } else if r != Path::new("case.txt") {
+            std::fs::copy(e.path(), dept.join(&r)).expect("overlay");
+        }
+    }
+}
+
+/// Runs one case; returns a description of what went wrong, if anything.
+fn run_case(case: &Case) -> Result<(), String> {
+    if case.ops.iter().any(|op| matches!(op, Op::Symlink { .. })) && !cfg!(unix) {
+        return Ok(());
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dept = tmp.path().join("dept");
+    build(case, &dept);
+    let limit = Duration::from_secs(case.max_seconds);
+    // The run itself may take up to twice the limit before it is killed; the assertion on
+    // `elapsed` below is the real limit.
+    let r = run_limited(&["check", dept.to_str().expect("utf-8 path")], limit * 2 + Duration::from_secs(5), case.memory_mb);
+    if std::env::var_os("BAD_INPUT_SHOW").is_some() {
+        // `BAD_INPUT_SHOW=1 cargo test --test bad_input -- --nocapture` lists what each case gives.
+        let first = r.stderr.lines().chain(r.stdout.lines()).next().unwrap_or("").replace(&dept.display().to_string(), "<dept>");
+        eprintln!("{:<32} exit {:?} {:>6.0?}  {first}", case.name, r.code, r.elapsed);
+    }
+    let mut problems = Vec::new();
+    if r.stderr.contains("panicked") || r.code.is_none() {
+        problems.push("the binary panicked or was killed".to_string());
+    }
+    if !r.code.is_some_and(|c| case.exits.contains(&c)) {
+        problems.push(format!("exit {:?}, expected one of {:?}", r.code, case.exits));
+    }
+    if r.elapsed > limit {
+        problems.push(format!("took {:?}, limit {limit:?}", r.elapsed));
+    }
+    // Load errors go to stderr; findings (exit 0/1) to stdout.
+    let output = if case.exits == [2] { r.stderr.clone() } else { format!("{}{}", r.stdout, r.stderr) };
+    let d = dept.display().to_string();
+    for at in &case.at {
+        let prefix = format!("{d}/{at}: error: ");
+        if !r.stderr.lines().any(|l| l.starts_with(&prefix)) {
+            problems.push(format!("no line starting with `{prefix}`"));
+        }
+    }
+    for s in &case.expect {
+        if !output.contains(s.as_str()) {
+            problems.push(format!("output lacks `{s}`"));
+        }
+    }
+    for s in &case.reject {
+        if output.contains(s.as_str()) {
+            problems.push(format!("output contains `{s}`"));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{}: {}\n{}", case.name, problems.join("; "), r.both()))
+    }
+}
+
+#[test]
+fn corpus_is_large_and_well_formed() {
+    let names = case_names();
+    assert!(names.len() >= 40, "only {} bad-input cases", names.len());
+    for name in &names {
+        let case = parse_case(name);
+        assert!(!case.exits.is_empty(), "{name}: no exit code");
+        if case.exits == [2] {
+            assert!(!case.at.is_empty(), "{name}: a rejected input needs an `at: file:line:col` (or `at: file`)");
+            assert!(!case.expect.is_empty(), "{name}: a rejected input needs an `expect:` message");
+        } else {
+            assert!(!case.exits.contains(&2), "{name}: an accepted input must not allow exit 2");
+        }
+        assert!(!case.ops.is_empty() || std::fs::read_dir(corpus().join(name)).unwrap().count() > 1, "{name}: breaks nothing");
+    }
+}
+
+#[test]
+fn every_case_is_handled() {
+    // Cases run in parallel (a few at a time) to keep the suite quick; each is timed alone.
+    let names = case_names();
+    let chunks: Vec<Vec<String>> = names.chunks(names.len().div_ceil(4).max(1)).map(|c| c.to_vec()).collect();
+    let handles: Vec<_> = chunks
+        .into_iter()
+        .map(|chunk| std::thread::spawn(move || chunk.iter().filter_map(|n| run_case(&parse_case(n)).err()).collect::<Vec<String>>()))
+        .collect();
+    let failures: Vec<String> = handles.into_iter().flat_map(|h| h.join().expect("case thread")).collect();
+    assert!(failures.is_empty(), "{} of {} cases failed:\n\n{}", failures.len(), names.len(), failures.join("\n\n"));
+}
+
+/// The clean fixture itself passes through the same harness (exit 0): the corpus's
+/// rejections come from the one thing each case breaks.
+#[test]
+fn base_fixture_is_accepted() {
+    let case = Case {
+        name: "(none)".into(),
+        base: "clean".into(),
+        exits: vec![0],
+        at: vec![],
+        expect: vec!["0 errors, 0 warnings".into()],
+        reject: vec![],
+        ops: vec![],
+        max_seconds: MAX_SECONDS,
+        memory_mb: MEMORY_MB,
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dept = tmp.path().join("dept");
+    copy_dir(&fixture("clean"), &dept);
+    let r = run_limited(&["check", dept.to_str().unwrap()], Duration::from_secs(20), case.memory_mb);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    assert!(r.stderr.contains(&case.expect[0]), "{}", r.both());
+}
+
+/// A folder that is not a department at all.
+#[test]
+fn not_a_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("department.yaml");
+    std::fs::write(&file, "name: x\n").unwrap();
+    for target in [file.clone(), tmp.path().join("missing")] {
+        let r = run(&["check", target.to_str().unwrap()], Duration::from_secs(20));
+        assert_eq!(r.code, Some(2), "{}", r.both());
+        assert!(r.stderr.contains("not a department folder"), "{}", r.both());
+        assert!(!r.stderr.contains("panicked"), "{}", r.both());
+    }
+}
+
+/// Every required file missing at once: each is named, none panics.
+#[test]
+fn empty_folder_names_every_missing_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = run(&["check", tmp.path().to_str().unwrap()], Duration::from_secs(20));
+    assert_eq!(r.code, Some(2), "{}", r.both());
+    for f in ["department.yaml", "tables/01-summary.yaml", "tables/10-statistics.yaml", "explanation.yaml"] {
+        assert!(r.stderr.contains(&format!("{f}: error: required file is missing")), "{f}\n{}", r.both());
+    }
+    assert!(!r.stderr.contains("glossary.yaml"), "glossary.yaml is optional\n{}", r.both());
+}
+
+/// A FIFO reports size 0 and would block a naive reader forever: it is refused unread.
+#[cfg(unix)]
+#[test]
+fn fifo_is_not_read() {
+    if std::process::Command::new("mkfifo").arg("--version").output().is_err() {
+        return;
+    }
+    let (_tmp, dept) = copy_fixture("clean");
+    let fifo = dept.join("projects/p09.yaml");
+    let ok = std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
+    if !ok {
+        return;
+    }
+    let r = run_limited(&["check", dept.to_str().unwrap()], Duration::from_secs(10), MEMORY_MB);
+    assert_eq!(r.code, Some(2), "{}", r.both());
+    assert!(r.stderr.contains(&format!("{}: error: not a regular file", fifo.display())), "{}", r.both());
+    assert!(r.elapsed < Duration::from_secs(MAX_SECONDS), "{}", r.both());
+}

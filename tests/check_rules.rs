@@ -1,0 +1,630 @@
+//! `juesuan check` rule by rule: the clean fixture (`tests/fixtures/clean`) gives no finding;
+//! one small edit per rule makes exactly that rule fire, at the accused file and line, with
+//! both compared values and their difference in the message. Every id of `check --list-rules`
+//! must have its case here.
+
+mod common;
+
+use common::*;
+use std::time::Duration;
+
+/// How a case breaks the clean fixture.
+#[derive(Debug, Clone, Copy)]
+enum Edit {
+    /// Replace the only occurrence of the first text by the second.
+    Replace(&'static str, &'static str),
+    /// Append text to the file.
+    Append(&'static str),
+}
+
+/// One failing case of one rule.
+#[derive(Debug, Clone, Copy)]
+struct Case {
+    /// The rule that must fire.
+    rule: &'static str,
+    /// The file edited (relative to the department folder).
+    file: &'static str,
+    /// The edit.
+    edit: Edit,
+    /// Where the finding must point: a file and a text on the expected line (searched in the
+    /// edited department, first match).
+    at: (&'static str, &'static str),
+    /// `error` or `warning`.
+    severity: &'static str,
+    /// Texts the message must contain: the two values and their difference.
+    says: &'static [&'static str],
+}
+
+const F01: &str = "tables/01-summary.yaml";
+const F02: &str = "tables/02-income.yaml";
+const F03: &str = "tables/03-expenditure.yaml";
+const F04: &str = "tables/04-fiscal.yaml";
+const F05: &str = "tables/05-general-budget.yaml";
+const F06: &str = "tables/06-basic-detail.yaml";
+const F07: &str = "tables/07-gov-fund.yaml";
+const F08: &str = "tables/08-soe-capital.yaml";
+const F09: &str = "tables/09-three-public.yaml";
+const F10: &str = "tables/10-statistics.yaml";
+const FE: &str = "explanation.yaml";
+const P01: &str = "projects/p01.yaml";
+const P02: &str = "projects/p02.yaml";
+const P03: &str = "projects/p03.yaml";
+
+use Edit::*;
+
+/// One case per rule id of `check --list-rules`.
+const CASES: &[Case] = &[
+    Case {
+        rule: "T01-TOTAL",
+        file: F01,
+        edit: Replace("income_total: 265.00", "income_total: 266.00"),
+        at: (F01, "income_total: 266.00"),
+        severity: "error",
+        says: &["公开01 本年收入合计", "printed 266万元", "computed 265万元", "difference 1万元"],
+    },
+    Case {
+        rule: "T01-CLASS",
+        file: F01,
+        edit: Replace(r#""206": 200.00"#, r#""206": 201.00"#),
+        at: (F01, r#""206": 201.00"#),
+        severity: "error",
+        says: &["206 科学技术支出", "printed 201万元", "computed 200万元", "difference 1万元"],
+    },
+    Case {
+        rule: "T02-SUM",
+        file: F02,
+        edit: Replace("printed: {total: 150.00, fiscal: 150.00}", "printed: {total: 150.00, fiscal: 151.00}"),
+        at: (F02, "fiscal: 151.00"),
+        severity: "error",
+        says: &["20601 科学技术管理事务 财政拨款收入", "printed 151万元", "computed 150万元", "difference 1万元"],
+    },
+    Case {
+        rule: "T03-SUM",
+        file: F03,
+        edit: Replace("printed: {total: 265.00, basic: 145.00, project: 120.00}", "printed: {total: 265.00, basic: 145.00, project: 121.00}"),
+        at: (F03, "project: 121.00"),
+        severity: "error",
+        says: &["公开03表 合计 项目支出", "printed 121万元", "computed 120万元", "difference 1万元"],
+    },
+    Case {
+        rule: "T04-TOTAL",
+        file: F04,
+        edit: Replace("income_total: 265.00", "income_total: 266.00"),
+        at: (F04, "income_total: 266.00"),
+        severity: "error",
+        says: &["公开04 本年收入合计", "printed 266万元", "computed 265万元", "difference 1万元"],
+    },
+    Case {
+        rule: "T04-CLASS",
+        file: F04,
+        edit: Replace(r#""206": {total: 200.00, general_budget: 200.00}"#, r#""206": {total: 200.00, general_budget: 199.00}"#),
+        at: (F04, "general_budget: 199.00"),
+        severity: "error",
+        says: &["公开04 206 科学技术支出 一般公共预算财政拨款", "printed 199万元", "computed 200万元", "difference -1万元"],
+    },
+    Case {
+        rule: "T05-SUM",
+        file: F05,
+        edit: Replace(
+            r#"{code: "20604", name: "技术研究与开发", printed: {total: 50.00, project: 50.00}}"#,
+            r#"{code: "20604", name: "技术研究与开发", printed: {total: 50.00, project: 55.00}}"#,
+        ),
+        at: (F05, "project: 55.00"),
+        severity: "error",
+        says: &["公开05表 20604 技术研究与开发 项目支出", "printed 55万元", "computed 50万元", "difference 5万元"],
+    },
+    Case {
+        rule: "T06-SUM",
+        file: F06,
+        edit: Replace("personnel_total: 128.00", "personnel_total: 129.00"),
+        at: (F06, "personnel_total: 129.00"),
+        severity: "error",
+        says: &["公开06 人员经费合计", "printed 129万元", "computed 128万元", "difference 1万元"],
+    },
+    Case {
+        rule: "T07-SUM",
+        file: F07,
+        edit: Replace(
+            "printed: {income: 40.00, total: 40.00, project: 40.00}   # 合计",
+            "printed: {income: 41.00, total: 40.00, project: 40.00}   # 合计",
+        ),
+        at: (F07, "income: 41.00"),
+        severity: "error",
+        says: &["公开07表 合计 本年收入", "printed 41万元", "computed 40万元", "difference 1万元"],
+    },
+    Case {
+        rule: "T08-SUM",
+        file: F08,
+        edit: Append("printed: {total: 1.00}\n"),
+        at: (F08, "printed: {total: 1.00}"),
+        severity: "error",
+        says: &["公开08表 合计", "printed 1万元", "computed 0万元", "difference 1万元"],
+    },
+    Case {
+        rule: "T09-SUM",
+        file: F09,
+        edit: Replace("actual: {total: 4.00, car_subtotal: 3.00}", "actual: {total: 4.50, car_subtotal: 3.00}"),
+        at: (F09, "total: 4.50"),
+        severity: "error",
+        says: &["公开09 决算数 合计", "printed 4.5万元", "computed 4万元", "difference 0.5万元"],
+    },
+    Case {
+        rule: "T10-SUM",
+        file: F10,
+        edit: Replace("procurement_total: 20.00", "procurement_total: 21.00"),
+        at: (F10, "procurement_total: 21.00"),
+        severity: "error",
+        says: &["公开10 政府采购 合计", "printed 21万元", "computed 20万元", "difference 1万元"],
+    },
+    Case {
+        rule: "X01-02",
+        file: F01,
+        edit: Replace("general_budget: 225.00", "general_budget: 230.00"),
+        // The 公开01 财政拨款 lines (the mapping under `fiscal_income:` starts on its first key).
+        at: (F01, "general_budget: 230.00"),
+        severity: "error",
+        says: &["公开01 一+二+三 270万元", "公开02 财政拨款收入 合计 265万元", "difference 5万元"],
+    },
+    Case {
+        rule: "X01-BALANCE",
+        file: F01,
+        edit: Replace("closing_balance: 5.00", "closing_balance: 6.00"),
+        at: (F01, "closing_balance: 6.00"),
+        severity: "error",
+        says: &["收入总计 270万元", "支出总计 271万元", "difference -1万元"],
+    },
+    Case {
+        rule: "X03-FISCAL",
+        file: F03,
+        edit: Replace(
+            r#"{code: "2060499", name: "其他技术研究与开发支出", project: 50.00,"#,
+            r#"{code: "2060499", name: "其他技术研究与开发支出", project: 55.00,"#,
+        ),
+        at: (F03, "project: 55.00"),
+        severity: "error",
+        says: &["2060499 其他技术研究与开发支出 项目支出", "公开03 55万元", "公开05 + 07 + 08 50万元", "difference 5万元"],
+    },
+    Case {
+        rule: "X04-BALANCE",
+        file: F04,
+        edit: Replace("closing: {general_budget: 5.00", "closing: {general_budget: 4.00"),
+        // The finding accuses 公开01's 一般公共预算 income line (the 收入 side of the balance).
+        at: (F01, "general_budget: 225.00"),
+        severity: "error",
+        says: &["一般公共预算财政拨款 收支平衡", "收入 + 年初结转 230万元", "支出 + 年末结转 229万元", "difference 1万元"],
+    },
+    Case {
+        rule: "X05-06",
+        file: F06,
+        edit: Replace(r#""30201": 8.00"#, r#""30201": 9.00"#),
+        at: (F06, "personnel_total: 128.00"),
+        severity: "error",
+        says: &["公开06 人员经费 + 公用经费 146万元", "公开05 基本支出 合计 145万元", "difference 1万元"],
+    },
+    Case {
+        rule: "X07-01",
+        file: F07,
+        edit: Replace("income: 40.00, project: 40.00, printed: {total: 40.00}}", "income: 45.00, project: 40.00, printed: {total: 40.00}}"),
+        at: (F01, "gov_fund: 40.00"),
+        severity: "error",
+        says: &["政府性基金预算财政拨款收入", "公开01 40万元", "公开07 本年收入 合计 45万元", "difference -5万元"],
+    },
+    Case {
+        rule: "X09-06",
+        file: F09,
+        edit: Replace("actual: {abroad: ~, car_purchase: ~, car_operation: 3.00", "actual: {abroad: ~, car_purchase: ~, car_operation: 2.50"),
+        at: (F09, "car_operation: 2.50"),
+        severity: "error",
+        says: &["公务用车运行维护费", "公开09 2.5万元", "公开06 3万元", "difference -0.5万元"],
+    },
+    Case {
+        rule: "X-PROJECTS",
+        file: P01,
+        edit: Replace("      executed: 300000\n", "      executed: 290000\n"),
+        at: (P01, "  sources:"),
+        severity: "error",
+        says: &["项目支出 (3 自评报告)", "Σ 全年执行数 119万元", "公开03 项目支出 合计 120万元", "difference -1万元"],
+    },
+    Case {
+        rule: "E-TOTAL",
+        file: FE,
+        edit: Replace("total_change: 20.00", "total_change: 21.00"),
+        at: (FE, "total_change: 21.00"),
+        severity: "error",
+        says: &["一 收入总计增减额", "printed 21万元", "computed 20万元", "difference 1万元"],
+    },
+    Case {
+        rule: "E-INCOME",
+        file: FE,
+        edit: Replace("fiscal_income_share: 100.00", "fiscal_income_share: 99.00"),
+        at: (FE, "fiscal_income_share: 99.00"),
+        severity: "error",
+        says: &["二 财政拨款收入占比", "printed 99%", "computed 100%", "difference -1%"],
+    },
+    Case {
+        rule: "E-EXPENDITURE",
+        file: FE,
+        edit: Replace("basic_share: 54.72", "basic_share: 54.27"),
+        at: (FE, "basic_share: 54.27"),
+        severity: "error",
+        says: &["三 基本支出占比", "printed 54.27%", "computed 54.72%", "difference -0.45%"],
+    },
+    Case {
+        rule: "E-FISCAL",
+        file: FE,
+        edit: Replace("fiscal_growth: 8.00", "fiscal_growth: 8.50"),
+        at: (FE, "fiscal_growth: 8.50"),
+        severity: "error",
+        says: &["四 财政拨款收入总计增长率", "printed 8.5%", "computed 8%", "difference 0.5%"],
+    },
+    Case {
+        rule: "E-GENERAL",
+        file: FE,
+        edit: Replace("general_budget_change: 25.00", "general_budget_change: 52.00"),
+        at: (FE, "general_budget_change: 52.00"),
+        severity: "error",
+        says: &["五 一般公共预算财政拨款支出增减额", "printed 52万元", "computed 25万元", "difference 27万元"],
+    },
+    Case {
+        rule: "E-BUDGET",
+        file: FE,
+        edit: Replace("general_budget_budget: 215.50", "general_budget_budget: 251.50"),
+        at: (FE, "general_budget_budget: 251.50"),
+        severity: "error",
+        says: &["五(三) 年初预算", "printed total 251.5万元", "sum of the 类 budgets 215.5万元", "difference 36万元"],
+    },
+    Case {
+        rule: "E-BASIC",
+        file: FE,
+        edit: Replace("personnel: 128.00", "personnel: 182.00"),
+        at: (FE, "personnel: 182.00"),
+        severity: "error",
+        says: &["六 人员经费", "printed 182万元", "computed 128万元", "difference 54万元"],
+    },
+    Case {
+        rule: "E-GOVFUND",
+        file: FE,
+        edit: Replace("gov_fund_change: -10.00", "gov_fund_change: 10.00"),
+        at: (FE, "gov_fund_change: 10.00"),
+        severity: "error",
+        says: &["七 增减额", "printed 10万元", "computed -10万元", "difference 20万元"],
+    },
+    Case {
+        rule: "E-THREE",
+        file: FE,
+        edit: Replace("three_public_completion: 80.00", "three_public_completion: 88.00"),
+        at: (FE, "three_public_completion: 88.00"),
+        severity: "error",
+        says: &["九 完成全年预算的比例", "printed 88%", "computed 80%", "difference 8%"],
+    },
+    Case {
+        rule: "E-PROCUREMENT",
+        file: FE,
+        edit: Replace("procurement: {goods: 12.00, services: 8.00}", "procurement: {goods: 21.00, services: 8.00}"),
+        at: (FE, "goods: 21.00"),
+        severity: "error",
+        says: &["十(二) 政府采购货物支出", "printed 21万元", "computed 12万元", "difference 9万元"],
+    },
+    Case {
+        rule: "E-ASSETS",
+        file: FE,
+        edit: Replace("  vehicles: 2\n", "  vehicles: 3\n"),
+        at: (FE, "  vehicles: 3"),
+        severity: "error",
+        says: &["十(三) 车辆数", "printed 3", "computed 2", "difference 1"],
+    },
+    Case {
+        rule: "E-PERFORMANCE",
+        file: FE,
+        edit: Replace("grades: {优: 2, 良: 1,", "grades: {优: 2, 良: 0,"),
+        at: (FE, "grades: {"),
+        severity: "error",
+        says: &["自评等级为“良”的项目数", "printed 0", "computed 1", "difference -1"],
+    },
+    Case {
+        rule: "PL-REASON",
+        file: FE,
+        edit: Replace("土地出让收入安排的园区配套项目减少", "土地出让收入安排的园区配套项目增加"),
+        at: (FE, "园区配套项目增加"),
+        severity: "warning",
+        says: &["七 政府性基金预算财政拨款收支", "fell by 10万元", "园区配套项目增加"],
+    },
+    Case {
+        rule: "PL-REASON-MISSING",
+        file: FE,
+        edit: Replace("  general_budget: \"科技创新专项资金增加\"\n", "  general_budget: ~\n"),
+        at: (FE, "  general_budget: ~"),
+        severity: "warning",
+        says: &["五 一般公共预算财政拨款支出", "changed by 25万元"],
+    },
+    Case {
+        rule: "PL-VEHICLES",
+        file: FE,
+        edit: Replace("cars_held: 2", "cars_held: 3"),
+        at: (FE, "cars_held: 3"),
+        severity: "error",
+        says: &["公务用车保有量", "is 3 辆", "车辆数合计 is 2 辆", "difference 1"],
+    },
+    Case {
+        rule: "PL-DUP-NAME",
+        file: P02,
+        edit: Replace("name: \"2024年度县级科技计划项目（农业关键技术攻关）经费\"", "name: \"岚县科技成果转化服务平台运维经费\""),
+        at: (P02, "name: \"岚县科技成果转化服务平台运维经费\""),
+        severity: "warning",
+        says: &["“岚县科技成果转化服务平台运维经费”", "also used by p01"],
+    },
+    Case {
+        rule: "P-BUDGET-SUM",
+        file: P02,
+        edit: Replace("compiled: 500000, annual_budget: 500000,", "compiled: 500000, annual_budget: 510000,"),
+        at: (P02, "annual_budget: 510000"),
+        severity: "error",
+        says: &["合计 全年预算数", "printed 510000元", "computed 500000元", "difference 10000元"],
+    },
+    Case {
+        rule: "P-BALANCE",
+        file: P03,
+        edit: Replace("printed: {balance: 100000}", "printed: {balance: 90000}"),
+        at: (P03, "printed: {balance: 90000}"),
+        severity: "error",
+        says: &["政府性基金预算资金 资金结(转)余", "printed 90000元", "computed 100000元", "difference -10000元"],
+    },
+    Case {
+        rule: "P-RATE",
+        file: P03,
+        edit: Replace("rate: 80, score: 8}", "rate: 85, score: 8}"),
+        at: (P03, "rate: 85"),
+        severity: "error",
+        says: &["执行率 (表)", "printed 85%", "computed 80%", "difference 5%"],
+    },
+    Case {
+        rule: "P-BUDGET-SCORE",
+        file: P03,
+        edit: Replace("  budget_score: 8\n", "  budget_score: 9\n"),
+        at: (P03, "budget_score: 9"),
+        severity: "error",
+        says: &["三.1 预算执行情况得分", "printed 9分", "computed 8分", "difference 1分"],
+    },
+    Case {
+        rule: "P-INDICATOR-SCORE",
+        file: P02,
+        edit: Replace("indicator_score: 84", "indicator_score: 85"),
+        at: (P02, "indicator_score: 85"),
+        severity: "error",
+        says: &["三.1 指标完成情况得分", "printed 85分", "computed 84分", "difference 1分"],
+    },
+    Case {
+        rule: "P-TOTAL",
+        file: P02,
+        edit: Replace("total_score: 94", "total_score: 96"),
+        at: (P02, "total_score: 96"),
+        severity: "error",
+        says: &["三.1 总得分", "printed 96分", "computed 94分", "difference 2分"],
+    },
+    Case {
+        rule: "P-GRADE",
+        file: P03,
+        edit: Replace("grade: 良", "grade: 优"),
+        at: (P03, "grade: 优"),
+        severity: "error",
+        says: &["printed grade “优”", "computed “良”", "总得分 82"],
+    },
+    Case {
+        rule: "P-PROSE-EXEC",
+        file: P01,
+        edit: Replace("  balance: 0\n  execution_pct", "  balance: 1000\n  execution_pct"),
+        at: (P01, "  balance: 1000"),
+        severity: "error",
+        says: &["三.3 结余资金", "printed 1000元", "computed 0元", "difference 1000元"],
+    },
+    Case {
+        rule: "P-PROSE-OUTPUT",
+        file: P02,
+        edit: Replace("output_rate: 96", "output_rate: 100"),
+        at: (P02, "output_rate: 100"),
+        severity: "error",
+        says: &["三.4 产出指标得分率", "printed 100%", "computed 96%", "difference 4%"],
+    },
+    Case {
+        rule: "P-WEIGHT",
+        file: P01,
+        edit: Replace("    weight: 20\n    score: 20\n", "    weight: 25\n    score: 20\n"),
+        // The indicator list as a whole (its first item).
+        at: (P01, "  - level1: 产出指标"),
+        severity: "error",
+        says: &["indicator weights", "Σ 权重 95分", "expected 90分", "difference 5分"],
+    },
+    Case {
+        rule: "P-SCORE-RANGE",
+        file: P01,
+        edit: Replace("    weight: 5\n    score: 5\n", "    weight: 5\n    score: 6\n"),
+        at: (P01, "    score: 6"),
+        severity: "error",
+        says: &["“年度运维成本”", "scores 6分", "above its weight 5分", "difference 1分"],
+    },
+    Case {
+        rule: "P-OVERSPEND",
+        file: P01,
+        edit: Replace("      executed: 300000\n", "      executed: 310000\n"),
+        at: (P01, "    - source:"),
+        severity: "warning",
+        says: &["全年执行数 310000元", "全年预算数 300000元", "by 10000元"],
+    },
+];
+
+/// Copies the clean fixture, applies the case's edit, runs `check`, asserts the finding.
+fn run_case(rule: &str) {
+    let case = CASES.iter().find(|c| c.rule == rule).unwrap_or_else(|| panic!("no case for {rule}"));
+    let (_tmp, dept) = copy_fixture("clean");
+    match case.edit {
+        Replace(old, new) => replace_once(&dept, case.file, old, new),
+        Append(text) => append(&dept, case.file, text),
+    }
+    let r = check(&dept);
+    assert!(!r.stderr.contains("panicked"), "{}", r.both());
+    let all = findings(&r.stdout);
+    let want_exit = if all.iter().any(|f| f.severity == "error") { 1 } else { 0 };
+    assert_eq!(r.code, Some(want_exit), "{rule}: exit code\n{}", r.both());
+    let file = dept.join(case.at.0).display().to_string();
+    let line = line_of(&dept, case.at.0, case.at.1);
+    let hit = all.iter().find(|f| f.rule == case.rule && f.file == file && f.line == line).unwrap_or_else(|| {
+        panic!("{rule}: no finding at {}:{line}\n{}", case.at.0, r.both());
+    });
+    assert_eq!(hit.severity, case.severity, "{rule}: severity of {hit:?}");
+    assert!(hit.col >= 1, "{rule}: column of {hit:?}");
+    for s in case.says {
+        assert!(hit.message.contains(s), "{rule}: message lacks `{s}`: {}", hit.message);
+    }
+}
+
+macro_rules! rule_tests {
+    ($($name:ident => $rule:literal,)*) => {
+        $(
+            #[test]
+            fn $name() {
+                run_case($rule);
+            }
+        )*
+        /// Rule ids with a test function above.
+        const TESTED: &[&str] = &[$($rule),*];
+    };
+}
+
+rule_tests! {
+    t01_total => "T01-TOTAL",
+    t01_class => "T01-CLASS",
+    t02_sum => "T02-SUM",
+    t03_sum => "T03-SUM",
+    t04_total => "T04-TOTAL",
+    t04_class => "T04-CLASS",
+    t05_sum => "T05-SUM",
+    t06_sum => "T06-SUM",
+    t07_sum => "T07-SUM",
+    t08_sum => "T08-SUM",
+    t09_sum => "T09-SUM",
+    t10_sum => "T10-SUM",
+    x01_02 => "X01-02",
+    x01_balance => "X01-BALANCE",
+    x03_fiscal => "X03-FISCAL",
+    x04_balance => "X04-BALANCE",
+    x05_06 => "X05-06",
+    x07_01 => "X07-01",
+    x09_06 => "X09-06",
+    x_projects => "X-PROJECTS",
+    e_total => "E-TOTAL",
+    e_income => "E-INCOME",
+    e_expenditure => "E-EXPENDITURE",
+    e_fiscal => "E-FISCAL",
+    e_general => "E-GENERAL",
+    e_budget => "E-BUDGET",
+    e_basic => "E-BASIC",
+    e_govfund => "E-GOVFUND",
+    e_three => "E-THREE",
+    e_procurement => "E-PROCUREMENT",
+    e_assets => "E-ASSETS",
+    e_performance => "E-PERFORMANCE",
+    pl_reason => "PL-REASON",
+    pl_reason_missing => "PL-REASON-MISSING",
+    pl_vehicles => "PL-VEHICLES",
+    pl_dup_name => "PL-DUP-NAME",
+    p_budget_sum => "P-BUDGET-SUM",
+    p_balance => "P-BALANCE",
+    p_rate => "P-RATE",
+    p_budget_score => "P-BUDGET-SCORE",
+    p_indicator_score => "P-INDICATOR-SCORE",
+    p_total => "P-TOTAL",
+    p_grade => "P-GRADE",
+    p_prose_exec => "P-PROSE-EXEC",
+    p_prose_output => "P-PROSE-OUTPUT",
+    p_weight => "P-WEIGHT",
+    p_score_range => "P-SCORE-RANGE",
+    p_overspend => "P-OVERSPEND",
+}
+
+#[test]
+fn clean_fixture_has_no_findings() {
+    let (_tmp, dept) = copy_fixture("clean");
+    let r = check(&dept);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    assert_eq!(r.stdout, "", "{}", r.both());
+    assert!(r.stderr.contains("0 errors, 0 warnings"), "{}", r.both());
+    // And in place, as other tests use it.
+    let r = check(&fixture("clean"));
+    assert_eq!((r.code, r.stdout.as_str()), (Some(0), ""), "{}", r.both());
+}
+
+#[test]
+fn every_listed_rule_has_a_case() {
+    let mut listed = listed_rules();
+    let mut cases: Vec<String> = CASES.iter().map(|c| c.rule.to_string()).collect();
+    let mut tested: Vec<String> = TESTED.iter().map(|r| r.to_string()).collect();
+    assert!(listed.len() >= 40, "suspiciously few rules listed: {listed:?}");
+    listed.sort();
+    cases.sort();
+    tested.sort();
+    let missing: Vec<&String> = listed.iter().filter(|r| !cases.contains(r)).collect();
+    assert!(missing.is_empty(), "rules without a case in tests/check_rules.rs: {missing:?}");
+    assert_eq!(cases, listed, "CASES must cover exactly the listed rules, once each");
+    assert_eq!(tested, listed, "every listed rule needs its #[test] in rule_tests!");
+}
+
+#[test]
+fn every_edit_matches_the_clean_fixture_once() {
+    let (_tmp, dept) = copy_fixture("clean");
+    for case in CASES {
+        let text = std::fs::read_to_string(dept.join(case.file)).expect("read");
+        if let Replace(old, _) = case.edit {
+            assert_eq!(text.matches(old).count(), 1, "{}: `{old}` must occur exactly once in {}", case.rule, case.file);
+        }
+    }
+}
+
+#[test]
+fn json_output_is_valid_with_rule_and_location() {
+    let (_tmp, dept) = copy_fixture("clean");
+    replace_once(&dept, F01, "income_total: 265.00", "income_total: 266.00");
+    replace_once(&dept, FE, "cars_held: 2", "cars_held: 3");
+    replace_once(&dept, P02, "output_rate: 96", "output_rate: 100");
+    let r = run(&["check", "--format", "json", dept.to_str().unwrap()], Duration::from_secs(20));
+    assert_eq!(r.code, Some(1), "{}", r.both());
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", r.stdout));
+    let items = v.as_array().expect("a JSON array of findings");
+    assert!(items.len() >= 3, "{}", r.stdout);
+    for it in items {
+        assert!(it["rule"].is_string(), "rule: {it}");
+        assert!(it["severity"] == "error" || it["severity"] == "warning", "severity: {it}");
+        assert!(it["message"].is_string(), "message: {it}");
+        let loc = &it["loc"];
+        assert!(loc["file"].as_str().is_some_and(|f| f.starts_with(dept.to_str().unwrap())), "loc.file: {it}");
+        assert!(loc["line"].as_u64().is_some_and(|n| n >= 1), "loc.line: {it}");
+        assert!(loc["col"].as_u64().is_some_and(|n| n >= 1), "loc.col: {it}");
+    }
+    let t01 = items.iter().find(|it| it["rule"] == "T01-TOTAL").expect("T01-TOTAL in JSON");
+    assert_eq!(t01["loc"]["file"], dept.join(F01).display().to_string());
+    assert_eq!(t01["loc"]["line"], line_of(&dept, F01, "income_total: 266.00") as u64);
+    assert!(t01["message"].as_str().unwrap().contains("difference 1万元"));
+    let rules: Vec<&str> = items.iter().filter_map(|it| it["rule"].as_str()).collect();
+    for r in ["PL-VEHICLES", "P-PROSE-OUTPUT"] {
+        assert!(rules.contains(&r), "{r} missing in {rules:?}");
+    }
+    // The text and JSON outputs list the same findings.
+    let text = check(&dept);
+    assert_eq!(findings(&text.stdout).len(), items.len(), "{}", text.both());
+
+    let (_tmp2, clean) = copy_fixture("clean");
+    let r = run(&["check", "--format", "json", clean.to_str().unwrap()], Duration::from_secs(20));
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert_eq!(v, serde_json::json!([]));
+}
+
+#[test]
+fn findings_are_deterministic() {
+    let (_tmp, dept) = copy_fixture("clean");
+    replace_once(&dept, FE, "cars_held: 2", "cars_held: 3");
+    replace_once(&dept, P01, "      executed: 300000\n", "      executed: 290000\n");
+    let a = check(&dept);
+    let b = check(&dept);
+    assert_eq!(a.stdout, b.stdout);
+    assert!(!a.stdout.is_empty());
+}

@@ -1,0 +1,153 @@
+//! End to end: the real binary writes the DOCX beside the PDF; its XML holds the same text
+//! as the PDF (one source of wording), real Word structure, and identical bytes per build.
+
+use std::io::Read as _;
+use std::path::Path;
+use std::process::Command;
+
+const SEED: &str = "data/lanxian-kfq-2024";
+
+fn juesuan(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_juesuan")).args(args).output().expect("binary runs")
+}
+
+fn part(docx: &Path, name: &str) -> String {
+    let f = std::fs::File::open(docx).unwrap();
+    let mut z = zip::ZipArchive::new(f).expect("a zip archive");
+    let mut s = String::new();
+    z.by_name(name).unwrap_or_else(|_| panic!("{name} in the package")).read_to_string(&mut s).unwrap();
+    s
+}
+
+/// The text of every `w:t` in order, XML entities decoded.
+fn docx_text(xml: &str) -> String {
+    let mut out = String::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find("<w:t") {
+        let after = &rest[i + 4..];
+        if !after.starts_with('>') && !after.starts_with(' ') {
+            rest = after;
+            continue;
+        }
+        let Some(gt) = after.find('>') else { break };
+        let Some(end) = after[gt..].find("</w:t>") else { break };
+        out.push_str(&after[gt + 1..gt + end]);
+        rest = &after[gt + end..];
+    }
+    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn built() -> &'static (tempfile::TempDir, String, String) {
+    use std::sync::OnceLock;
+    static B: OnceLock<(tempfile::TempDir, String, String)> = OnceLock::new();
+    B.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = juesuan(&["build", SEED, "-o", tmp.path().to_str().unwrap()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let xml = part(&tmp.path().join("lanxian-kfq-2024.docx"), "word/document.xml");
+        let pdf = Command::new("pdftotext").args(["-layout", "-enc", "UTF-8"]).arg(tmp.path().join("lanxian-kfq-2024.pdf")).arg("-").output().unwrap();
+        // Drop the page-number lines so that paragraphs crossing a page read continuously.
+        let pdf_text: String = String::from_utf8_lossy(&pdf.stdout)
+            .lines()
+            .filter(|l| !l.trim().chars().all(|c| c.is_ascii_digit()))
+            .collect::<Vec<_>>()
+            .join("\n");
+        (tmp, xml, pdf_text)
+    })
+}
+
+#[test]
+fn docx_and_pdf_carry_the_same_wording() {
+    let (_, xml, pdf) = built();
+    let (docx, pdf) = (squash(&docx_text(xml)), squash(pdf));
+    let d = juesuan::load::load_dir(Path::new(SEED)).unwrap();
+    let doc = juesuan::render::booklet(&juesuan::compute::compute(&d)).unwrap();
+    let mut checked = 0;
+    for b in &doc.blocks {
+        match b {
+            juesuan::doc::Block::Heading { text, .. } => {
+                let t = squash(text);
+                assert!(docx.contains(&t) && pdf.contains(&t), "heading missing: {text}");
+                checked += 1;
+            }
+            juesuan::doc::Block::Paragraph { runs, .. } => {
+                let t: String = runs
+                    .iter()
+                    .map(|r| match r {
+                        juesuan::doc::Run::Text(s) | juesuan::doc::Run::Strong(s) => squash(s),
+                        juesuan::doc::Run::Break => String::new(),
+                    })
+                    .collect();
+                assert!(docx.contains(&t), "DOCX lacks paragraph: {t}");
+                assert!(pdf.contains(&t), "PDF lacks paragraph: {t}");
+                checked += 1;
+            }
+            juesuan::doc::Block::Table(tb) => {
+                for row in &tb.rows {
+                    let t: String = row.iter().map(|c| squash(&c.text)).collect();
+                    assert!(docx.contains(&t), "DOCX lacks table row: {t}");
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(checked > 900, "only {checked} blocks compared");
+}
+
+#[test]
+fn word_structure_is_real() {
+    let (tmp, xml, _) = built();
+    assert!(xml.matches("<w:tblHeader").count() >= 66, "header rows repeat");
+    assert!(xml.contains("<w:gridSpan") && xml.contains("<w:vMerge w:val=\"restart\""), "merged header cells");
+    assert!(xml.contains("w:orient=\"landscape\""), "landscape sections");
+    assert!(xml.contains("TOC \\o \"1-2\""), "a TOC field");
+    assert_eq!(xml.matches("TOC \\o \"1-4\" \\b ").count(), 28, "each report's own TOC is scoped by a bookmark");
+
+    assert!(xml.contains("<w:pStyle w:val=\"TOC2\"") && docx_text(xml).contains("五、一般公共预算财政拨款支出决算表"), "TOC filled");
+    let sections = xml.matches("<w:sectPr").count();
+    assert_eq!(xml.matches("<w:footerReference").count(), sections, "every section has the footer");
+    let footer = part(&tmp.path().join("lanxian-kfq-2024.docx"), "word/footer1.xml");
+    assert!(footer.contains(" PAGE "), "page number field");
+    let styles = part(&tmp.path().join("lanxian-kfq-2024.docx"), "word/styles.xml");
+    assert!(styles.contains("w:eastAsia=\"宋体\"") && styles.contains("w:eastAsia=\"黑体\""), "Chinese Office font names");
+    assert!(styles.contains("w:firstLineChars=\"200\""), "2-character first-line indent");
+    let core = part(&tmp.path().join("lanxian-kfq-2024.docx"), "docProps/core.xml");
+    assert!(core.contains("<dc:creator>岚县经济技术开发区管理委员会</dc:creator>") && core.contains("zh-CN"));
+}
+
+#[test]
+fn docx_is_deterministic_and_escapes_hostile_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("h-2024");
+    copy_dir(Path::new(SEED), &dir);
+    let p = dir.join("projects/p01.yaml");
+    let evil = r##"name: '#read("/etc/passwd") $x$ *a* _b_ [c] <d> @e \f {{ g }} & " '''"##;
+    let text: String = std::fs::read_to_string(&p).unwrap().lines().map(|l| if l.starts_with("name: ") { format!("{evil}\n") } else { format!("{l}\n") }).collect();
+    std::fs::write(&p, text).unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    for o in [&a, &b] {
+        let out = juesuan(&["report", dir.to_str().unwrap(), "p01", "-o", o.to_str().unwrap(), "--format", "docx"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let (da, db) = (std::fs::read(a.join("h-2024-p01.docx")).unwrap(), std::fs::read(b.join("h-2024-p01.docx")).unwrap());
+    assert!(da == db, "two builds differ");
+    let xml = part(&a.join("h-2024-p01.docx"), "word/document.xml");
+    assert!(xml.contains("&lt;d&gt;") && xml.contains("&amp;"), "escaped in XML");
+    assert!(docx_text(&xml).contains(r##"#read("/etc/passwd") $x$ *a* _b_ [c] <d> @e \f {{ g }} & " '"##));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}
