@@ -80,6 +80,8 @@ pub fn outputs(
 ) -> Result<(Vec<Output>, usize), BuildError> {
     let mut out = Vec::new();
     let mut pages = 0;
+    // The PDF's page numbers of the headings, for the DOCX's 目录 (none without a PDF).
+    let mut heading_pages = None;
     if opts.pdf {
         let src = crate::write::typst::source(doc);
         if opts.emit_typst {
@@ -91,12 +93,14 @@ pub fn outputs(
             return Err(BuildError::MissingGlyphs(locate_chars(dir, &missing, &fonts.families())));
         }
         pages = pdf::page_count(&laid);
+        heading_pages = Some(pdf::heading_pages(&laid, doc));
         let bytes = pdf::pdf(&laid, &doc.meta, &PdfOptions { pdf_a: opts.pdf_a, fallback_date: Some(format!("{year}-12-31")) })
             .map_err(|e| BuildError::Internal(e.to_string()))?;
         out.push(Output { name: format!("{stem}.pdf"), bytes });
     }
     if opts.docx {
-        let bytes = crate::write::docx::docx(doc).map_err(|e| BuildError::Internal(e.to_string()))?;
+        let bytes = crate::write::docx::docx_with_pages(doc, heading_pages.as_ref())
+            .map_err(|e| BuildError::Internal(e.to_string()))?;
         out.push(Output { name: format!("{stem}.docx"), bytes });
     }
     Ok((out, pages))
@@ -174,6 +178,143 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// What to build from one department.
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    /// The whole booklet.
+    Booklet,
+    /// One project's 自评报告.
+    Report(&'a str),
+}
+
+/// One department built: its outputs (not yet written) and what `check` found.
+#[derive(Debug)]
+pub struct Built {
+    /// Files to write.
+    pub outputs: Vec<Output>,
+    /// PDF pages (0 without a PDF).
+    pub pages: usize,
+    /// `check` findings (errors did not stop the build unless `strict`).
+    pub findings: Vec<Diagnostic>,
+}
+
+impl Built {
+    /// Number of error findings.
+    pub fn errors(&self) -> usize {
+        self.findings.iter().filter(|f| f.is_error()).count()
+    }
+}
+
+/// Why one department was not built.
+#[derive(Debug)]
+pub enum Failure {
+    /// Input unreadable or malformed (exit 2).
+    Load(crate::diag::LoadErrors),
+    /// `--strict` and `check` found errors (exit 1); nothing built.
+    Strict(Vec<Diagnostic>),
+    /// No project with that id (exit 2); the known ids follow.
+    NoSuchProject(String, Vec<String>),
+    /// Missing glyphs or an internal fault (exit 2).
+    Build(BuildError),
+}
+
+impl Failure {
+    /// The process exit status this failure stands for.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Strict(_) => 1,
+            _ => 2,
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Load(e) => write!(f, "{e}"),
+            Failure::Strict(fs) => {
+                let errors = fs.iter().filter(|d| d.is_error()).count();
+                write!(f, "error: --strict: check found {errors} errors; nothing written")
+            }
+            Failure::NoSuchProject(id, ids) => {
+                write!(f, "error: no project with id `{id}`\nhint: the projects are: {}", ids.join(", "))
+            }
+            Failure::Build(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// The file-name stem for a department folder (`data/lanxian-kfq-2024` → `lanxian-kfq-2024`).
+pub fn stem_of(dir: &Path) -> String {
+    dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "booklet".into())
+}
+
+/// The whole pipeline for one department, in memory: load → compute → check → render →
+/// PDF/DOCX bytes. `fonts` gives the font set for the department's font families (so a
+/// batch or watch loop parses fonts once). Nothing is written.
+pub fn build_department(
+    dir: &Path,
+    target: Target,
+    opts: &BuildOptions,
+    strict: bool,
+    fonts: &dyn Fn(&[String]) -> std::sync::Arc<FontSet>,
+) -> Result<Built, Failure> {
+    let (dept, view, findings) = prepare(dir).map_err(Failure::Load)?;
+    if strict && findings.iter().any(|f| f.is_error()) {
+        return Err(Failure::Strict(findings));
+    }
+    let (outputs, pages) = build_prepared(&dept, &view, target, opts, fonts)?;
+    Ok(Built { outputs, pages, findings })
+}
+
+/// Renders and writes (in memory) `target` of an already loaded and computed department.
+pub fn build_prepared(
+    dept: &crate::model::Department,
+    view: &View,
+    target: Target,
+    opts: &BuildOptions,
+    fonts: &dyn Fn(&[String]) -> std::sync::Arc<FontSet>,
+) -> Result<(Vec<Output>, usize), Failure> {
+    let stem = stem_of(Path::new(&dept.dir));
+    let (doc, stem) = match target {
+        Target::Booklet => (booklet_document(view, opts).map_err(Failure::Build)?, stem),
+        Target::Report(id) => match report_document(view, id, opts) {
+            Ok(d) => (d, format!("{stem}-{id}")),
+            Err(crate::render::RenderError::NoSuchProject(_)) => {
+                let ids = view.projects.iter().map(|p| p.id.clone()).collect();
+                return Err(Failure::NoSuchProject(id.to_string(), ids));
+            }
+            Err(e) => return Err(Failure::Build(BuildError::Internal(e.to_string()))),
+        },
+    };
+    let fonts = fonts(&[view.info.serif.clone(), view.info.sans.clone()]);
+    outputs(&doc, &stem, &fonts, opts, &dept.dir, dept.info.year).map_err(Failure::Build)
+}
+
+/// Font sets by family list, each parsed once (the embedded fonts are always there).
+pub struct FontCache {
+    dirs: Vec<PathBuf>,
+    sets: std::sync::Mutex<Vec<(Vec<String>, std::sync::Arc<FontSet>)>>,
+}
+
+impl FontCache {
+    /// A cache that also searches `dirs` (`--font-path`) and the system fonts.
+    pub fn new(dirs: Vec<PathBuf>) -> FontCache {
+        FontCache { dirs, sets: std::sync::Mutex::new(Vec::new()) }
+    }
+
+    /// The font set for `families`.
+    pub fn get(&self, families: &[String]) -> std::sync::Arc<FontSet> {
+        let mut sets = self.sets.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, s)) = sets.iter().find(|(f, _)| f == families) {
+            return s.clone();
+        }
+        let set = std::sync::Arc::new(FontSet::with_families(families, &self.dirs));
+        sets.push((families.to_vec(), set.clone()));
+        set
+    }
 }
 
 /// Loads, computes and checks `dir`.

@@ -152,15 +152,21 @@ fn cross_tables(d: &Department, v: &View, out: &mut Vec<Recon>) {
         Decimal::ZERO,
         "万元",
     );
-    // 公开04 balance per kind.
-    let kinds = [("general_budget", "一般公共预算"), ("gov_fund", "政府性基金预算"), ("soe_capital", "国有资本经营预算")];
-    for (k, (key, label)) in kinds.iter().enumerate() {
+    // 公开04 balance per kind. The finding accuses the 年末结转和结余 of that kind (the
+    // figure that balances the column): 04-fiscal.yaml's `closing`, or for 政府性基金 the
+    // `closing` column of 公开07, where those balances are entered.
+    let kinds = [
+        ("general_budget", "一般公共预算", "tables/04-fiscal", "closing.general_budget"),
+        ("gov_fund", "政府性基金预算", "tables/07-gov-fund", "printed.closing"),
+        ("soe_capital", "国有资本经营预算", "tables/04-fiscal", "closing.soe_capital"),
+    ];
+    for (k, (_, label, file, path)) in kinds.iter().enumerate() {
         let income = z(v.t04.income[k].values[0]) + z(v.t04.opening[k + 1]);
         let spent = z(v.t04.expenditure_total[k + 1]) + z(v.t04.closing[k + 1]);
         agree(
             out,
             "X04-BALANCE",
-            loc(d, f01, &format!("fiscal_income.{key}")),
+            loc(d, file, path),
             format!("公开04 {label}财政拨款 收支平衡"),
             ("收入 + 年初结转", income),
             ("支出 + 年末结转", spent),
@@ -279,9 +285,11 @@ fn plausibility(d: &Department, v: &View, out: &mut Vec<Diagnostic>) {
                         place,
                         Severity::Warning,
                         format!(
-                            "{what} {} by {}万元 but the reason given speaks of the opposite: “{reason}”",
+                            "{what} {} from {}万元 last year to {}万元 (difference {}万元) but the reason given speaks of the opposite: “{reason}”",
                             if delta > Decimal::ZERO { "rose" } else { "fell" },
-                            fmt_plain(delta.abs())
+                            fmt_plain(z(c.prior)),
+                            fmt_plain(c.current),
+                            fmt_plain(delta)
                         ),
                     ));
                 }
@@ -290,7 +298,12 @@ fn plausibility(d: &Department, v: &View, out: &mut Vec<Diagnostic>) {
                 "PL-REASON-MISSING",
                 place,
                 Severity::Warning,
-                format!("{what} changed by {}万元 from last year but no 主要原因 is given", fmt_plain(delta)),
+                format!(
+                    "{what} changed from {}万元 last year to {}万元 (difference {}万元) but no 主要原因 is given",
+                    fmt_plain(z(c.prior)),
+                    fmt_plain(c.current),
+                    fmt_plain(delta)
+                ),
             )),
             None => {}
         }
@@ -366,7 +379,7 @@ fn projects(d: &Department, v: &View, out: &mut Vec<Recon>, notes: &mut Vec<Diag
                 loc(d, f, "budget.sources"),
                 Severity::Warning,
                 format!(
-                    "{}: 全年执行数 {}元 exceeds 全年预算数 {}元 by {}元",
+                    "{}: 全年执行数 {}元 exceeds 全年预算数 {}元 (difference {}元)",
                     p.name,
                     fmt_plain(z(pv.total.executed)),
                     fmt_plain(z(pv.total.annual_budget)),

@@ -106,6 +106,11 @@ pub struct Table {
     pub font_size: u8,
 }
 
+/// The page numbers of outline headings as one layout printed them: (index of the heading
+/// in [`Document::blocks`], the number printed on its page). The PDF layout gives them
+/// (`write::pdf::heading_pages`); the DOCX writer fills its 目录 with them.
+pub type HeadingPages = Vec<(usize, u32)>;
+
 /// A block of content.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "block", rename_all = "lowercase")]
@@ -154,6 +159,10 @@ pub enum Block {
         /// Name.
         name: String,
     },
+    /// The main matter starts here, on a new page: the pages before it (cover, 目录) show no
+    /// page number, and the page numbers count from 1 on this page, as in the published
+    /// booklets.
+    MainMatter,
     /// Vertical space in points.
     Space {
         /// Points.

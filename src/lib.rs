@@ -17,3 +17,6 @@ pub mod write;
 pub mod render;
 pub mod build;
 pub mod sample;
+pub mod scaffold;
+pub mod watch;
+pub mod batch;

@@ -105,7 +105,7 @@ impl Reader {
         if !path.exists() {
             if required {
                 self.errors.push(Diagnostic::file_error(name, "required file is missing").with_hint(
-                    "every department folder needs the files listed in docs/data-format.md; `juesuan new` creates them",
+                    "create it (juesuan new DIR --department NAME --year YEAR scaffolds a complete folder; docs/data-format.md lists every file)",
                 ));
             }
             return None;
@@ -214,7 +214,9 @@ pub const MAX_NESTING: usize = 64;
 pub const MAX_EXPANDED_BYTES: u64 = 2 * MAX_FILE_BYTES;
 
 /// Rejects, before deserialising, what serde would accept or chew on for too long: a file
-/// without any content (serde would take it for a mapping of defaults), nesting deeper than
+/// without any content (serde would take it for a mapping of defaults), a key written twice
+/// in one mapping (serde would keep the last value of a code-keyed map without a word, and
+/// would report a doubled field at its mapping rather than at the key), nesting deeper than
 /// [`MAX_NESTING`] (the YAML deserialiser is quadratic in the depth), and aliases that expand
 /// beyond [`MAX_EXPANDED_BYTES`] ("billion laughs"; serde would expand them in memory).
 /// Syntax errors are left to serde's report.
@@ -225,19 +227,35 @@ fn precheck_yaml(name: &str, text: &str) -> Result<(), Diagnostic> {
         Diagnostic::error(loc, format!("YAML nested more than {MAX_NESTING} levels deep"))
             .with_hint("the data format needs only a few levels of nesting (docs/data-format.md)")
     };
-    // Expanded size of each anchored node, and of each open collection so far.
+    /// An open mapping or sequence: its anchor id, its expanded size so far and, for a
+    /// mapping, the keys seen and whether the next node is a key.
+    struct Open {
+        id: usize,
+        size: u64,
+        keys: Option<(HashMap<String, (usize, usize)>, bool)>,
+    }
+    // Expanded size of each anchored node.
     let mut anchored: HashMap<usize, u64> = HashMap::new();
-    let mut open: Vec<(usize, u64)> = Vec::new();
+    let mut open: Vec<Open> = Vec::new();
     let mut total = 0u64;
     let mut content = false;
+    // Where the last event ended: the flow-nesting overflow below is reported before the
+    // parser has emitted the collections that caused it.
+    let mut last_end: Option<saphyr_parser::Marker> = None;
     for item in Parser::new_from_str(text) {
         let (event, span) = match item {
             Ok(x) => x,
             Err(e) if e.info() == "recursion limit exceeded" => {
-                return Err(too_deep(at(e.marker().line(), e.marker().col() + 1)));
+                // The scanner gives up at 256 nested flow collections (`[[[…`); name the
+                // first one past the limit instead.
+                let (line, col) = last_end
+                    .and_then(|m| flow_level_past(text, m, open.len()))
+                    .unwrap_or((e.marker().line(), e.marker().col() + 1));
+                return Err(too_deep(at(line, col)));
             }
             Err(_) => return Ok(()),
         };
+        last_end = Some(span.end);
         let size = match &event {
             Event::MappingStart(..) | Event::SequenceStart(..) => 1,
             Event::Scalar(value, ..) => value.len() as u64 + 1,
@@ -246,7 +264,7 @@ fn precheck_yaml(name: &str, text: &str) -> Result<(), Diagnostic> {
         };
         total = total.saturating_add(size);
         for o in open.iter_mut() {
-            o.1 = o.1.saturating_add(size);
+            o.size = o.size.saturating_add(size);
         }
         if total > MAX_EXPANDED_BYTES {
             return Err(Diagnostic::error(
@@ -255,18 +273,37 @@ fn precheck_yaml(name: &str, text: &str) -> Result<(), Diagnostic> {
             )
             .with_hint("write the values out instead of repeating `*alias` references"));
         }
+        // A node inside a mapping is alternately a key and a value.
+        let is_node = matches!(event, Event::MappingStart(..) | Event::SequenceStart(..) | Event::Scalar(..) | Event::Alias(..));
+        if let Some((keys, want_key)) = open.last_mut().and_then(|o| o.keys.as_mut()).filter(|_| is_node) {
+            if *want_key {
+                if let Event::Scalar(key, ..) = &event {
+                    let here = (span.start.line(), span.start.col() + 1);
+                    if let Some(&(l, c)) = keys.get(key.as_ref()) {
+                        return Err(Diagnostic::error(
+                            at(here.0, here.1),
+                            format!("duplicate key `{key}` (first at line {l} column {c}); a key may appear once in a mapping"),
+                        )
+                        .with_hint("remove one of the two, or correct the key that was meant"));
+                    }
+                    keys.insert(key.to_string(), here);
+                }
+            }
+            *want_key = !*want_key;
+        }
         match event {
             Event::MappingStart(id, _) | Event::SequenceStart(id, _) => {
                 content = true;
-                open.push((id, 1));
+                let keys = matches!(event, Event::MappingStart(..)).then(|| (HashMap::new(), true));
+                open.push(Open { id, size: 1, keys });
                 if open.len() > MAX_NESTING {
                     return Err(too_deep(at(span.start.line(), span.start.col() + 1)));
                 }
             }
             Event::MappingEnd | Event::SequenceEnd => {
-                if let Some((id, size)) = open.pop() {
-                    if id != 0 {
-                        anchored.insert(id, size);
+                if let Some(o) = open.pop() {
+                    if o.id != 0 {
+                        anchored.insert(o.id, o.size);
                     }
                 }
             }
@@ -287,6 +324,43 @@ fn precheck_yaml(name: &str, text: &str) -> Result<(), Diagnostic> {
         Err(Diagnostic::error(at(1, 1), "the file is empty; expected a mapping of keys")
             .with_hint("write the keys listed in docs/data-format.md (an empty 科目 table is `rows: []`)"))
     }
+}
+
+/// Line and column of the `[` or `{` that takes the nesting past [`MAX_NESTING`], scanning
+/// the flow text after `from` with `depth` collections already open. Quoted scalars and
+/// comments are skipped; `None` if no such bracket is found.
+fn flow_level_past(text: &str, from: saphyr_parser::Marker, mut depth: usize) -> Option<(usize, usize)> {
+    let (mut line, mut col) = (from.line(), from.col() + 1);
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    let mut prev = ' ';
+    for c in text.chars().skip(from.index()) {
+        if c == '\n' {
+            (line, col, comment, prev) = (line + 1, 1, false, ' ');
+            continue;
+        }
+        match quote {
+            _ if comment => {}
+            Some('"') if c == '"' && prev != '\\' => quote = None,
+            Some('\'') if c == '\'' => quote = None,
+            Some(_) => {}
+            None => match c {
+                '"' | '\'' if matches!(prev, ' ' | '\t' | '[' | '{' | ',' | ':') => quote = Some(c),
+                '#' if matches!(prev, ' ' | '\t') => comment = true,
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return Some((line, col));
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        prev = c;
+        col += 1;
+    }
+    None
 }
 
 fn yaml_error(name: &str, text: &str, e: &serde_yaml::Error) -> Diagnostic {
@@ -317,13 +391,178 @@ fn yaml_error(name: &str, text: &str, e: &serde_yaml::Error) -> Diagnostic {
     if msg == "EOF while parsing a value" || msg.is_empty() {
         msg = "the file is empty; expected a mapping of keys".into();
     }
-    let tab = text.lines().nth(line.saturating_sub(1)).and_then(|l| l.chars().nth(col.saturating_sub(1))) == Some('\t');
-    let hint = if tab { Some("a tab here: YAML indents with spaces only".to_string()) } else { did_you_mean(&msg) };
+    msg = plain_types(&msg);
+    if msg.contains("more than one document") {
+        if let Some((l, c)) = second_document(text) {
+            return Diagnostic::error(Loc { file: name.into(), line: l, col: c }, "a second YAML document starts here; a data file holds one")
+                .with_hint("remove the `---` line and what follows, or merge it into the document above");
+        }
+    }
+    // A quote left open runs on over the following lines until the parser trips over what
+    // follows; the mistake is where the quote opened.
+    if let Some((ql, qc, q)) = runaway_quote(text, line, col, &msg) {
+        return Diagnostic::error(
+            Loc { file: name.into(), line: ql, col: qc },
+            format!("unclosed quote: the text quoted here runs on to line {line}, where the YAML parser stopped ({msg})"),
+        )
+        .with_hint(format!("end the text with a closing {q} on line {ql}"));
+    }
+    let line_text = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    let tab = line_text.chars().nth(col.saturating_sub(1)) == Some('\t');
+    let hint = if tab {
+        Some("a tab here: YAML indents with spaces only".to_string())
+    } else {
+        split_number(line_text, col, &msg)
+            .or_else(|| unclosed_flow(&msg, line))
+            .or_else(|| indentation_hint(&msg, line_text))
+            .or_else(|| (msg == "unknown anchor").then(|| "an alias `*name` must refer to an anchor `&name` written before it".to_string()))
+            .or_else(|| did_you_mean(&msg))
+    };
     let d = Diagnostic::error(Loc { file: name.into(), line, col }, msg);
     match hint {
         Some(h) => d.with_hint(h),
         None => d,
     }
+}
+
+/// Where the second document of a YAML stream starts.
+fn second_document(text: &str) -> Option<(usize, usize)> {
+    use saphyr_parser::{Event, Parser};
+    Parser::new_from_str(text)
+        .map_while(Result::ok)
+        .filter(|(e, _)| matches!(e, Event::DocumentStart(..)))
+        .nth(1)
+        .map(|(_, span)| (span.start.line(), span.start.col() + 1))
+}
+
+/// serde's names of Rust types (`expected struct Info`, `expected i32`) in the words of the
+/// data format.
+fn plain_types(msg: &str) -> String {
+    let mut out = msg.replace("invalid type: unit value", "invalid type: empty value (`~`)");
+    if let Some(i) = out.find("expected struct ") {
+        let end = out[i + 16..].find(|c: char| !c.is_alphanumeric()).map_or(out.len(), |j| i + 16 + j);
+        out.replace_range(i..end, "expected a mapping of keys");
+    }
+    for (rust, words) in [("expected i32", "expected a whole number such as 2024"), ("expected a boolean", "expected true or false")] {
+        if out.ends_with(rust) {
+            out.truncate(out.len() - rust.len());
+            out.push_str(words);
+        }
+    }
+    out
+}
+
+/// The start (line, column, quote character) of a quoted text that runs on to `line`, where
+/// the parser reported `msg` at `col`: the quoted scalar the scanner was still reading at the
+/// end of the file, or a quote opened on an earlier line that is still open at the error or
+/// closed on its line just before it. (The parser cannot say: it fails before it has emitted
+/// the run-on scalar.) A rough lexer: quotes open only where a scalar may start, comments and
+/// block scalars (`|`, `>`) are skipped.
+fn runaway_quote(text: &str, line: usize, col: usize, msg: &str) -> Option<(usize, usize, char)> {
+    if let Some(rest) = msg.split("while scanning a quoted scalar at line ").nth(1) {
+        let (l, c) = rest.split_once(" column ")?;
+        let (l, c): (usize, usize) = (l.trim().parse().ok()?, c.split(|ch: char| !ch.is_ascii_digit()).next()?.parse().ok()?);
+        let q = text.lines().nth(l.checked_sub(1)?)?.chars().nth(c.checked_sub(1)?).filter(|q| matches!(q, '"' | '\''))?;
+        return Some((l, c, q));
+    }
+    let mut open: Option<(usize, usize, char)> = None;
+    let mut closed_here: Option<(usize, usize, char)> = None;
+    let mut block: Option<usize> = None;
+    for (i, text_line) in text.lines().enumerate().take(line) {
+        let ln = i + 1;
+        let indent = text_line.len() - text_line.trim_start_matches(' ').len();
+        if open.is_none() {
+            match block {
+                Some(b) if text_line.trim().is_empty() || indent > b => continue,
+                _ => block = None,
+            }
+        }
+        let mut prev = ' ';
+        let mut plain_end = text_line.len();
+        for (j, (byte, c)) in text_line.char_indices().enumerate() {
+            if ln == line && j + 1 >= col {
+                break;
+            }
+            match open {
+                Some((ol, oc, q)) if c == q && (q == '\'' || prev != '\\') => {
+                    if ol < ln && ln == line {
+                        closed_here = Some((ol, oc, q));
+                    }
+                    open = None;
+                }
+                Some(_) => {}
+                None if c == '#' && matches!(prev, ' ' | '\t') => {
+                    plain_end = byte;
+                    break;
+                }
+                None if matches!(c, '"' | '\'') && matches!(prev, ' ' | '\t' | '[' | '{' | ',' | ':' | '-') => open = Some((ln, j + 1, c)),
+                None => {}
+            }
+            prev = c;
+        }
+        // `key: |` or `- >-` starts a block scalar: its more indented lines are text.
+        let head = text_line[..plain_end].trim_end();
+        if open.is_none() && head.trim_end_matches(|c: char| c == '-' || c == '+' || c.is_ascii_digit()).ends_with(['|', '>']) {
+            block = Some(indent);
+        }
+    }
+    match open {
+        Some(o) if o.0 < line => Some(o),
+        _ => closed_here,
+    }
+}
+
+/// For "did not find expected key, while parsing a block mapping at line L column C": the
+/// line is indented unlike the keys of that mapping.
+fn indentation_hint(msg: &str, line_text: &str) -> Option<String> {
+    let rest = msg.split("did not find expected key, while parsing a block mapping at line ").nth(1)?;
+    let (l, c) = rest.split_once(" column ")?;
+    let c: usize = c.split(|ch: char| !ch.is_ascii_digit()).next()?.parse().ok()?;
+    let here = line_text.len() - line_text.trim_start_matches(' ').len() + 1;
+    (here != c).then(|| {
+        format!("this line starts at column {here}, but the keys of the mapping begun at line {} start at column {c}: indent it like them", l.trim())
+    })
+}
+
+/// For a key that is the tail of a number split at its thousands separator inside a
+/// `{…}` mapping (`fiscal: 1,2345.6` reads as `fiscal: 1` and a key `2345.6`), says so.
+fn split_number(line_text: &str, col: usize, msg: &str) -> Option<String> {
+    let key = msg.split("unknown field `").nth(1)?.split('`').next()?;
+    if key.is_empty() || !key.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    let before: String = line_text.chars().take(col.saturating_sub(1)).collect();
+    let head = before.trim_end().strip_suffix(',')?;
+    let start = head.rfind(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',' || c == '-')).map_or(0, |i| i + 1);
+    let head = &head[start..];
+    if head.is_empty() || !head.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
+        return None;
+    }
+    let number = format!("{head},{key}");
+    Some(format!(
+        "`{number}` was split at its comma (inside {{…}} a comma separates entries); write the number without commas, e.g. `{}`",
+        number.replace(',', "")
+    ))
+}
+
+/// For "did not find expected ',' or '}', while parsing a flow mapping at line L column C"
+/// reported on a later line, points at the bracket left open.
+fn unclosed_flow(msg: &str, line: usize) -> Option<String> {
+    let (what, close) = if msg.contains("while parsing a flow mapping at line ") {
+        ("flow mapping at line ", '}')
+    } else if msg.contains("while parsing a flow sequence at line ") {
+        ("flow sequence at line ", ']')
+    } else {
+        return None;
+    };
+    let rest = msg.split(what).nth(1)?;
+    let (l, c) = rest.split_once(" column ")?;
+    let l: usize = l.trim().parse().ok()?;
+    let c: usize = c.split(|ch: char| !ch.is_ascii_digit()).next()?.parse().ok()?;
+    (l < line).then(|| {
+        let open = if close == '}' { '{' } else { '[' };
+        format!("the `{open}` at line {l} column {c} is not closed: is a `{close}` missing at the end of line {l}?")
+    })
 }
 
 /// For serde's "unknown field `x`, expected one of `a`, `b`" finds the closest expected name.
@@ -360,7 +599,7 @@ fn validate(d: &Department) -> Vec<Diagnostic> {
         for code in map {
             if forms::class_name(code).is_none() {
                 out.push(
-                    Diagnostic::error(s.loc(&format!("{base}.{code}")), format!("`{code}` is not a 功能分类 类 code"))
+                    Diagnostic::error(s.key_loc(&format!("{base}.{code}")), format!("`{code}` is not a 功能分类 类 code"))
                         .with_hint("use a 3-digit 类 code such as 201, 208, 213"),
                 );
             }
@@ -377,6 +616,17 @@ fn validate(d: &Department) -> Vec<Diagnostic> {
     class_keys(&mut e.reasons.general_budget_by_class.keys(), "reasons.general_budget_by_class", &se, &mut out);
     class_keys(&mut e.uses.general_budget_by_class.keys(), "uses.general_budget_by_class", &se, &mut out);
     class_keys(&mut e.printed.by_class.keys(), "printed.by_class", &se, &mut out);
+    for key in e.printed.three_public_items.keys() {
+        const ITEMS: [&str; 4] = ["abroad", "car_purchase", "car_operation", "reception"];
+        if !ITEMS.contains(&key.as_str()) {
+            let best = ITEMS.iter().max_by(|a, b| strsim::jaro_winkler(key, a).total_cmp(&strsim::jaro_winkler(key, b))).unwrap_or(&ITEMS[0]);
+            out.push(
+                Diagnostic::error(se.key_loc(&format!("printed.three_public_items.{key}")), format!("`{key}` is not a “三公” item"))
+                    .with_hint(format!("did you mean `{best}`? the items are: {}", ITEMS.join(", "))),
+            );
+        }
+    }
+    validate_balances(d, &s01, &s04, &mut out);
     validate_basic_detail(&d.t06, &src("tables/06-basic-detail"), &mut out);
     validate_09_10(d, &src("tables/09-three-public"), &src("tables/10-statistics"), &mut out);
     validate_projects(d, &mut out);
@@ -443,8 +693,8 @@ fn validate_code_table(spec: &CodeTableSpec, t: &CodeTable, s: &SourceMap, out: 
                     Diagnostic::error(at(col), format!("amounts of 类/款 row `{code}` are computed from its 项 rows"))
                         .with_hint(format!("write the figure as printed under `printed: {{{col}: …}}`")),
                 );
-            } else if m.value.is_sign_negative() {
-                out.push(Diagnostic::error(at(col), format!("negative amount {} in {}", m.value, spec.form)));
+            } else {
+                non_negative(out, at(col), Some(m), spec.form);
             }
         }
         if let Some(p) = &row.printed {
@@ -482,24 +732,64 @@ fn column_error(spec: &CodeTableSpec, loc: Loc, col: &str) -> Diagnostic {
 
 fn validate_basic_detail(t: &BasicDetail06, s: &SourceMap, out: &mut Vec<Diagnostic>) {
     let cat = &forms::catalog().economic;
+    for code in t.printed.classes.keys() {
+        if !cat.iter().any(|e| &e.code == code && e.code.len() == 3) {
+            out.push(
+                Diagnostic::error(s.key_loc(&format!("printed.classes.{code}")), format!("`{code}` is not a 类 row of 公开06"))
+                    .with_hint("printed.classes takes the 3-digit 经济分类类 codes printed on the form (e.g. 301, 302, 303)"),
+            );
+        }
+    }
     for (code, m) in &t.amounts {
         let at = s.loc(&format!("amounts.{code}"));
+        let key_at = s.key_loc(&format!("amounts.{code}"));
         match cat.iter().find(|e| &e.code == code) {
             None => out.push(
-                Diagnostic::error(at, format!("`{code}` is not a row of 公开06"))
+                Diagnostic::error(key_at, format!("`{code}` is not a row of 公开06"))
                     .with_hint("use the 5-digit 经济分类款 codes printed on the form (e.g. 30101)"),
             ),
             Some(e) if e.code.len() != 5 => out.push(
-                Diagnostic::error(at, format!("`{code}` is a 类; its amount is the sum of its 款 rows"))
+                Diagnostic::error(key_at, format!("`{code}` is a 类; its amount is the sum of its 款 rows"))
                     .with_hint(format!("write the figure as printed under printed.classes.\"{code}\"")),
             ),
             Some(e) if e.dash => {
                 out.push(Diagnostic::error(at, format!("公开06 prints —— for `{code}` {}; it takes no amount", e.name)))
             }
-            Some(_) if m.value.is_sign_negative() => {
-                out.push(Diagnostic::error(at, format!("negative amount {} in 公开06", m.value)))
-            }
-            Some(_) => {}
+            Some(_) => non_negative(out, at, Some(*m), "公开06"),
+        }
+    }
+}
+
+/// An amount that cannot be negative (every amount entered, 科目 tables, balances, 公开06,
+/// 09, 10 and the 自评报告): a located error naming the value and the form.
+fn non_negative(out: &mut Vec<Diagnostic>, loc: Loc, value: Option<Money>, form: &str) {
+    if let Some(m) = value.filter(|m| m.value < rust_decimal::Decimal::ZERO) {
+        out.push(
+            Diagnostic::error(loc, format!("negative amount {} in {form}", m.value))
+                .with_hint("this figure cannot be negative: check the sign (a blank cell is left out, or written `~`)"),
+        );
+    }
+}
+
+/// 公开01 and 公开04 balances (结转和结余) cannot be negative; the 政府性基金 balances of
+/// 公开04 come from 公开07, so 04-fiscal.yaml must not hold them.
+fn validate_balances(d: &Department, s01: &SourceMap, s04: &SourceMap, out: &mut Vec<Diagnostic>) {
+    let t = &d.t01;
+    for (k, v) in [("opening_balance", t.opening_balance), ("closing_balance", t.closing_balance)] {
+        non_negative(out, s01.loc(k), v, "公开01");
+    }
+    for (side, b) in [("opening", &d.t04.opening), ("closing", &d.t04.closing)] {
+        for (k, v) in [("general_budget", b.general_budget), ("gov_fund", b.gov_fund), ("soe_capital", b.soe_capital)] {
+            non_negative(out, s04.loc(&format!("{side}.{k}")), v, "公开04");
+        }
+        if let Some(m) = b.gov_fund {
+            out.push(
+                Diagnostic::error(
+                    s04.loc(&format!("{side}.gov_fund")),
+                    format!("公开04 takes its 政府性基金 {side} balance from 公开07; {} here would be ignored", m.value),
+                )
+                .with_hint(format!("enter it in tables/07-gov-fund.yaml, column `{side}` of the 项 rows, and leave it out here")),
+            );
         }
     }
 }
@@ -509,10 +799,7 @@ fn validate_09_10(d: &Department, s09: &SourceMap, s10: &SourceMap, out: &mut Ve
     let negative = |m: &Option<Money>| m.is_some_and(|m| m.value < rust_decimal::Decimal::ZERO);
     for (side, t) in [("budget", &d.t09.budget), ("actual", &d.t09.actual)] {
         for (k, v) in [("abroad", t.abroad), ("car_purchase", t.car_purchase), ("car_operation", t.car_operation), ("reception", t.reception)] {
-            if negative(&v) {
-                let value = v.map(|m| m.value).unwrap_or_default();
-                out.push(Diagnostic::error(s09.loc(&format!("{side}.{k}")), format!("negative amount {value} in 公开09")));
-            }
+            non_negative(out, s09.loc(&format!("{side}.{k}")), v, "公开09");
         }
     }
     let t = &d.t10;
@@ -524,10 +811,7 @@ fn validate_09_10(d: &Department, s09: &SourceMap, s10: &SourceMap, out: &mut Ve
         ("operating_funds.civil_servant_managed", t.operating_funds.civil_servant_managed),
     ];
     for (k, v) in amounts {
-        if negative(&v) {
-            let value = v.map(|m| m.value).unwrap_or_default();
-            out.push(Diagnostic::error(s10.loc(k), format!("negative amount {value} in 公开10")));
-        }
+        non_negative(out, s10.loc(k), v, "公开10");
     }
     let v = &t.vehicles;
     let counts = [
@@ -552,7 +836,8 @@ fn validate_09_10(d: &Department, s09: &SourceMap, s10: &SourceMap, out: &mut Ve
 }
 
 fn validate_projects(d: &Department, out: &mut Vec<Diagnostic>) {
-    let mut ids: HashMap<&str, &str> = HashMap::new();
+    // Ids name output files (`<dept>-<id>.pdf`), and Windows and macOS file names ignore case.
+    let mut ids: HashMap<String, (&str, &str)> = HashMap::new();
     for p in &d.projects {
         let s = d.sources.get(&p.file_key).cloned().unwrap_or_default();
         let safe = !p.id.is_empty()
@@ -565,11 +850,13 @@ fn validate_projects(d: &Department, out: &mut Vec<Diagnostic>) {
                     .with_hint("ids name output files: use letters, digits, - and _ only (e.g. p01)"),
             );
         }
-        if let Some(first) = ids.insert(&p.id, &p.file_key) {
-            out.push(Diagnostic::error(
-                s.loc("id"),
-                format!("project id `{}` is used twice (also in {}/{first}.yaml)", p.id, d.dir),
-            ));
+        if let Some((first_id, first)) = ids.insert(p.id.to_lowercase(), (&p.id, &p.file_key)) {
+            let msg = if first_id == p.id {
+                format!("project id `{}` is used twice (also in {}/{first}.yaml)", p.id, d.dir)
+            } else {
+                format!("project id `{}` differs from `{first_id}` (in {}/{first}.yaml) only in case", p.id, d.dir)
+            };
+            out.push(Diagnostic::error(s.loc("id"), msg).with_hint("ids name the output files: give each project its own id"));
         }
         if chrono::NaiveDate::parse_from_str(&format!("{}-01", p.date), "%Y-%m-%d").is_err() {
             out.push(Diagnostic::error(s.loc("date"), format!("`{}` is not a month; expected YYYY-MM", p.date)));
@@ -584,9 +871,7 @@ fn validate_projects(d: &Department, out: &mut Vec<Diagnostic>) {
                 ("annual_budget", src.annual_budget),
                 ("executed", src.executed),
             ] {
-                if v.is_some_and(|m: Money| m.value.is_sign_negative()) {
-                    out.push(Diagnostic::error(s.loc(&format!("budget.sources[{i}].{k}")), "negative amount"));
-                }
+                non_negative(out, s.loc(&format!("budget.sources[{i}].{k}")), v, "自评报告 预算执行情况");
             }
         }
         for (i, ind) in p.indicators.iter().enumerate() {
@@ -623,6 +908,44 @@ mod tests {
         });
         assert!(err(&laughs).contains("aliases expand"));
         assert!(precheck_yaml("f.yaml", "a: &x [1, 2]\nb: *x\n").is_ok());
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported_at_the_second_key() {
+        let err = |t: &str| precheck_yaml("f.yaml", t).unwrap_err();
+        let d = err("a: 1\nb: 2\na: 3\n");
+        assert_eq!((d.loc.as_ref().unwrap().line, d.loc.as_ref().unwrap().col), (3, 1));
+        assert!(d.message.starts_with("duplicate key `a` (first at line 1 column 1)"), "{}", d.message);
+        let d = err("m: {\"301\": 1, '301': 2}\n");
+        assert_eq!(d.loc.unwrap().col, 15);
+        // The same key in different mappings, and as a value, is fine.
+        assert!(precheck_yaml("f.yaml", "a: {x: 1}\nb: {x: a}\nc: [{x: 1}, {x: 2}]\n").is_ok());
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_reported_where_it_passes_the_limit() {
+        let text = format!("a: {}{}\n", "[".repeat(1000), "]".repeat(1000));
+        let d = precheck_yaml("f.yaml", &text).unwrap_err();
+        // The top mapping is level 1, so the 64th `[` (column 4 + 63) is level 65.
+        assert_eq!(d.loc.unwrap().col, 67);
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_reported_where_it_opens() {
+        let text = "name: \"abc\ncode: \"615\"\nyear: 2024\n";
+        let d = parse_yaml::<std::collections::BTreeMap<String, String>>("f.yaml", text).unwrap_err();
+        let loc = d.loc.unwrap();
+        assert_eq!((loc.line, loc.col), (1, 7), "{}", d.message);
+        assert!(d.message.starts_with("unclosed quote"), "{}", d.message);
+        // Quotes inside a block scalar are text.
+        assert_eq!(runaway_quote("a: |\n  \"x\n  y\nb: 1\n", 4, 5, "did not find expected key"), None);
+    }
+
+    #[test]
+    fn a_number_split_at_its_comma_is_explained() {
+        let hint = split_number("  - {fiscal: 1,2345.6, x: 1}", 16, "rows[0]: unknown field `2345.6`, expected one of `a`");
+        assert_eq!(hint.as_deref(), Some("`1,2345.6` was split at its comma (inside {…} a comma separates entries); write the number without commas, e.g. `12345.6`"));
+        assert_eq!(split_number("  2345.6: 1", 3, "unknown field `2345.6`, expected one of `a`"), None);
     }
 
     #[test]

@@ -1,16 +1,15 @@
 //! The `juesuan` command line: a thin layer over the library, one function per subcommand.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use juesuan::build::{self, BuildOptions, Output};
+use juesuan::build::{self, BuildOptions, FontCache, Output, Target};
 use juesuan::diag::{Diagnostic, Severity};
-use juesuan::write::pdf::FontSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// 部门决算公开 booklets and 项目支出绩效自评报告 from YAML data, as PDF and DOCX.
 ///
-/// Exit status: 0 ok; 1 check found errors (`check`, or `build --strict`);
-/// 2 bad input (unreadable or malformed data) or bad usage.
+/// Exit status: 0 ok; 1 check found errors (`check`, or `build`/`batch` with `--strict`);
+/// 2 bad input (unreadable or malformed data), a department of `batch` that failed, or bad usage.
 #[derive(Parser)]
 #[command(name = "juesuan", version)]
 struct Cli {
@@ -46,6 +45,56 @@ enum Command {
         id: String,
         #[command(flatten)]
         out: OutArgs,
+    },
+    /// Create a complete, empty department folder (every table, standard 名词解释, one example project).
+    New {
+        /// Folder to create (must not exist or be empty).
+        dir: PathBuf,
+        /// 部门名称.
+        #[arg(long)]
+        department: String,
+        /// 决算年度.
+        #[arg(long)]
+        year: i32,
+        /// 部门编码.
+        #[arg(long, default_value = "000")]
+        code: String,
+    },
+    /// Add a project (项目支出绩效自评报告) file to a department folder.
+    NewProject {
+        /// Department folder.
+        dir: PathBuf,
+        /// Project id: letters, digits, `-`, `_` (the file becomes projects/ID.yaml).
+        id: String,
+    },
+    /// Rebuild the booklet (and an edited project's 自评报告) on every save.
+    Watch {
+        /// Department folder (default: the only folder under data/).
+        dir: Option<PathBuf>,
+        #[command(flatten)]
+        out: OutArgs,
+        /// Stop after this many rebuilds (for scripts and benchmarks).
+        #[arg(long, hide = true)]
+        max_rebuilds: Option<usize>,
+    },
+    /// Build every department folder under ROOT in parallel, then print a summary table.
+    Batch {
+        /// Folder searched for department folders (those holding department.yaml).
+        root: PathBuf,
+        #[command(flatten)]
+        out: OutArgs,
+        /// Parallel builds (default: all cores).
+        #[arg(short, long)]
+        jobs: Option<usize>,
+    },
+    /// Compile a Typst file (e.g. from --emit-typst) with the embedded fonts: the benchmark's floor.
+    #[command(hide = true)]
+    CompileTypst {
+        /// The .typ file.
+        file: PathBuf,
+        /// The PDF to write.
+        #[arg(short, long)]
+        output: PathBuf,
     },
     /// Generate synthetic, fully consistent departments (for benchmarks and batch runs).
     GenSample {
@@ -116,6 +165,14 @@ fn main() -> ExitCode {
             None => usage("no department folder given and data/ does not hold exactly one"),
         },
         Command::Report { dir, id, out } => run_build(&dir, Some(&id), &out),
+        Command::New { dir, department, year, code } => run_new(&dir, &department, year, &code),
+        Command::NewProject { dir, id } => run_new_project(&dir, &id),
+        Command::Watch { dir, out, max_rebuilds } => match dir.or_else(default_department) {
+            Some(dir) => run_watch(&dir, &out, max_rebuilds),
+            None => usage("no department folder given and data/ does not hold exactly one"),
+        },
+        Command::Batch { root, out, jobs } => run_batch(&root, &out, jobs),
+        Command::CompileTypst { file, output } => run_compile_typst(&file, &output),
         Command::GenSample { out, count, rows, projects } => run_gen(&out, count, rows, projects),
     }
 }
@@ -174,62 +231,39 @@ fn count_errors(findings: &[Diagnostic]) -> usize {
     findings.iter().filter(|f| f.severity == Severity::Error).count()
 }
 
-fn run_build(dir: &Path, report: Option<&str>, args: &OutArgs) -> ExitCode {
-    let (dept, view, findings) = match build::prepare(dir) {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
-    let errors = count_errors(&findings);
-    if errors > 0 {
-        eprintln!(
-            "check: {errors} errors, {} warnings (run `juesuan check {}` for the list)",
-            findings.len() - errors,
-            dir.display()
-        );
-        if args.strict {
-            eprintln!("error: --strict: nothing written");
-            return ExitCode::from(1);
+impl OutArgs {
+    fn build_options(&self) -> BuildOptions {
+        BuildOptions {
+            pdf: self.format.contains(&OutFormat::Pdf),
+            docx: self.format.contains(&OutFormat::Docx),
+            draft: self.draft,
+            pdf_a: self.pdf_standard.is_some(),
+            emit_typst: self.emit_typst,
         }
     }
-    let opts = BuildOptions {
-        pdf: args.format.contains(&OutFormat::Pdf),
-        docx: args.format.contains(&OutFormat::Docx),
-        draft: args.draft,
-        pdf_a: args.pdf_standard.is_some(),
-        emit_typst: args.emit_typst,
-    };
-    let families = vec![view.info.serif.clone(), view.info.sans.clone()];
-    let fonts = FontSet::with_families(&families, &args.font_path);
-    let stem = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "booklet".into());
-    let (doc, stem) = match report {
-        None => match build::booklet_document(&view, &opts) {
-            Ok(d) => (d, stem),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(2);
+}
+
+fn run_build(dir: &Path, report: Option<&str>, args: &OutArgs) -> ExitCode {
+    let fonts = FontCache::new(args.font_path.clone());
+    let target = report.map_or(Target::Booklet, Target::Report);
+    let get = |f: &[String]| fonts.get(f);
+    match build::build_department(dir, target, &args.build_options(), args.strict, &get) {
+        Ok(built) => {
+            let errors = built.errors();
+            if errors > 0 {
+                eprintln!(
+                    "check: {errors} errors, {} warnings (run `juesuan check {}` for the list)",
+                    built.findings.len() - errors,
+                    dir.display()
+                );
             }
-        },
-        Some(id) => match build::report_document(&view, id, &opts) {
-            Ok(d) => (d, format!("{stem}-{id}")),
-            Err(e) => {
-                eprintln!("error: {e}");
-                let ids: Vec<&str> = view.projects.iter().map(|p| p.id.as_str()).collect();
-                eprintln!("hint: the projects of {} are: {}", dir.display(), ids.join(", "));
-                return ExitCode::from(2);
-            }
-        },
-    };
-    let (outputs, pages) = match build::outputs(&doc, &stem, &fonts, &opts, &dept.dir, dept.info.year) {
-        Ok(x) => x,
+            write_all(&args.output, &built.outputs, built.pages)
+        }
         Err(e) => {
             eprintln!("{e}");
-            return ExitCode::from(2);
+            ExitCode::from(e.exit_code())
         }
-    };
-    write_all(&args.output, &outputs, pages)
+    }
 }
 
 fn write_all(dir: &Path, outputs: &[Output], pages: usize) -> ExitCode {
@@ -246,6 +280,96 @@ fn write_all(dir: &Path, outputs: &[Output], pages: usize) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+fn run_new(dir: &Path, name: &str, year: i32, code: &str) -> ExitCode {
+    match juesuan::scaffold::new_department(dir, name, year, code) {
+        Ok(files) => {
+            eprintln!("created {} ({} files); next: juesuan check {0}", dir.display(), files.len());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_new_project(dir: &Path, id: &str) -> ExitCode {
+    match juesuan::scaffold::new_project(dir, id) {
+        Ok(path) => {
+            eprintln!("created {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_watch(dir: &Path, args: &OutArgs, max_rebuilds: Option<usize>) -> ExitCode {
+    if !dir.join("department.yaml").is_file() {
+        return usage(&format!("{}: not a department folder (no department.yaml)", dir.display()));
+    }
+    let opts = juesuan::watch::WatchOptions {
+        out: args.output.clone(),
+        build: args.build_options(),
+        poll: std::time::Duration::from_millis(50),
+        max_rebuilds,
+    };
+    let fonts = FontCache::new(args.font_path.clone());
+    juesuan::watch::run(dir, &opts, &fonts, &mut |line| eprintln!("{line}"));
+    ExitCode::SUCCESS
+}
+
+fn run_batch(root: &Path, args: &OutArgs, jobs: Option<usize>) -> ExitCode {
+    let dirs = juesuan::batch::departments(root);
+    if dirs.is_empty() {
+        return usage(&format!("{}: no department folder (with department.yaml) found", root.display()));
+    }
+    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let fonts = FontCache::new(args.font_path.clone());
+    let start = std::time::Instant::now();
+    let progress = juesuan::batch::progress_printer();
+    let rows = juesuan::batch::run(root, &dirs, &args.output, &args.build_options(), args.strict, jobs, &fonts, &progress);
+    print!("{}", juesuan::batch::summary(&rows));
+    eprintln!("total {:.2} s on {jobs} threads; outputs in {}", start.elapsed().as_secs_f64(), args.output.display());
+    use juesuan::batch::Status;
+    if rows.iter().any(|r| matches!(r.status, Status::Failed(_))) {
+        ExitCode::from(2)
+    } else if rows.iter().any(|r| r.status == Status::Refused) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn run_compile_typst(file: &Path, output: &Path) -> ExitCode {
+    use juesuan::write::pdf;
+    let source = match std::fs::read_to_string(file) {
+        Ok(s) => s,
+        Err(e) => return usage(&format!("{}: {e}", file.display())),
+    };
+    let fonts = pdf::FontSet::embedded();
+    let meta = juesuan::doc::Meta {
+        title: file.display().to_string(),
+        author: String::new(),
+        date: None,
+        lang: "zh-CN".into(),
+        draft: false,
+        serif: String::new(),
+        sans: String::new(),
+    };
+    let result = pdf::compile(&source, &fonts, None).and_then(|doc| pdf::pdf(&doc, &meta, &pdf::PdfOptions::default()));
+    match result.map(|bytes| build::write_atomic(output, &bytes)) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => usage(&format!("{}: {e}", output.display())),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn run_gen(out: &Path, count: usize, rows: usize, projects: usize) -> ExitCode {

@@ -267,7 +267,7 @@ pub struct Summary01Printed {
     #[serde(default)]
     pub expenditure_grand_total: Option<Money>,
     /// 支出 by 类
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::money::blank_entries")]
     pub by_class: BTreeMap<String, Money>,
 }
 
@@ -330,7 +330,7 @@ pub struct Fiscal04Printed {
 #[serde(deny_unknown_fields)]
 pub struct BasicDetail06 {
     /// 决算数 by 经济分类款 code.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::money::blank_entries")]
     pub amounts: BTreeMap<String, Money>,
     /// Figures as printed.
     #[serde(default)]
@@ -342,7 +342,7 @@ pub struct BasicDetail06 {
 #[serde(deny_unknown_fields)]
 pub struct BasicDetail06Printed {
     /// 类 rows (301, 302 …)
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::money::blank_entries")]
     pub classes: BTreeMap<String, Money>,
     /// 人员经费合计
     #[serde(default)]
@@ -562,7 +562,7 @@ pub struct PriorYear {
     #[serde(default)]
     pub general_budget: Option<Money>,
     /// … by 类
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::money::blank_entries")]
     pub general_budget_by_class: BTreeMap<String, Money>,
     /// 政府性基金预算财政拨款收支
     #[serde(default)]
@@ -580,7 +580,7 @@ pub struct PriorYear {
 #[serde(deny_unknown_fields)]
 pub struct AnnualBudget {
     /// 一般公共预算财政拨款支出年初预算 by 类
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::money::blank_entries")]
     pub general_budget_by_class: BTreeMap<String, Money>,
 }
 
@@ -598,7 +598,7 @@ pub struct Reasons {
     #[serde(default)]
     pub general_budget: Option<Text>,
     /// … by 类
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::money::blank_entries")]
     pub general_budget_by_class: BTreeMap<String, Text>,
     /// 政府性基金
     #[serde(default)]
@@ -637,7 +637,7 @@ pub struct ThreeReasons {
 #[serde(deny_unknown_fields)]
 pub struct Uses {
     /// 一般公共预算 by 类
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::money::blank_entries")]
     pub general_budget_by_class: BTreeMap<String, Text>,
     /// 人员经费主要包括
     #[serde(default)]

@@ -150,6 +150,19 @@ impl<'de> Deserialize<'de> for Money {
     }
 }
 
+/// Deserialises a map keyed by code (`{"30101": 50.00, "30102": ~}`) in which a blank value
+/// (`~`) means the same as leaving the key out: blank entries are dropped, as `~` in a row's
+/// column or a struct field leaves that cell blank. Use with
+/// `#[serde(default, deserialize_with = "crate::money::blank_entries")]`.
+pub fn blank_entries<'de, D, V>(deserializer: D) -> Result<std::collections::BTreeMap<String, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    let map = std::collections::BTreeMap::<String, Option<V>>::deserialize(deserializer)?;
+    Ok(map.into_iter().filter_map(|(k, v)| Some((k, v?))).collect())
+}
+
 /// Rounds half away from zero (四舍五入) to `dp` decimals.
 pub fn round(d: Decimal, dp: u32) -> Decimal {
     d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
@@ -251,6 +264,25 @@ mod tests {
         assert_eq!(fmt_yuan(d("703953.90")), "703,953.9");
         assert_eq!(fmt_plain(d("6.316")), "6.32");
         assert_eq!(fmt_table(d("-0.001")), "0.00");
+    }
+
+    #[test]
+    fn blank_map_entries_are_left_out() {
+        #[derive(Deserialize)]
+        struct T {
+            #[serde(default, deserialize_with = "blank_entries")]
+            amounts: std::collections::BTreeMap<String, Money>,
+            #[serde(default, deserialize_with = "blank_entries")]
+            reasons: std::collections::BTreeMap<String, String>,
+        }
+        let t: T = serde_yaml::from_str("amounts: {\"30101\": 50.00, \"30102\": ~, \"30103\": null}\nreasons:\n  \"201\": ~\n  \"208\": 增加\n").unwrap();
+        assert_eq!(t.amounts.keys().collect::<Vec<_>>(), ["30101"]);
+        assert_eq!(t.amounts["30101"].value, d("50.00"));
+        assert_eq!(t.reasons.keys().collect::<Vec<_>>(), ["208"]);
+        let t: T = serde_yaml::from_str("amounts: {}\n").unwrap();
+        assert!(t.amounts.is_empty() && t.reasons.is_empty());
+        // A damaged figure is still an error.
+        assert!(serde_yaml::from_str::<T>("amounts: {\"30101\": 1. 41}\n").is_err());
     }
 
     #[test]

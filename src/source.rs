@@ -23,11 +23,13 @@ impl fmt::Display for Loc {
     }
 }
 
-/// Maps value paths (`rows[2].fiscal`, `printed.by_class.201`) of one file to locations.
+/// Maps value paths (`rows[2].fiscal`, `printed.by_class.201`) of one file to locations:
+/// of the value, and of the key that names it.
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
     file: Arc<str>,
     index: HashMap<String, (usize, usize)>,
+    keys: HashMap<String, (usize, usize)>,
 }
 
 enum Frame {
@@ -39,6 +41,7 @@ impl SourceMap {
     /// Indexes `text`; a file that does not parse yields an index of what came before the fault.
     pub fn build(file: &str, text: &str) -> SourceMap {
         let mut index = HashMap::new();
+        let mut keys = HashMap::new();
         let mut stack: Vec<Frame> = Vec::new();
         for item in Parser::new_from_str(text) {
             let Ok((event, span)) = item else { break };
@@ -51,6 +54,7 @@ impl SourceMap {
                 Event::Scalar(value, ..) => {
                     if let Some(Frame::Map { key: key @ None }) = stack.last_mut() {
                         *key = Some(value.into_owned());
+                        keys.insert(path_of(&stack), at);
                         continue;
                     }
                     index.insert(path_of(&stack), at);
@@ -75,7 +79,7 @@ impl SourceMap {
                 _ => {}
             }
         }
-        SourceMap { file: file.into(), index }
+        SourceMap { file: file.into(), index, keys }
     }
 
     /// The file this map belongs to.
@@ -97,6 +101,15 @@ impl SourceMap {
                     return Loc { file: self.file.clone(), line, col };
                 }
             }
+        }
+    }
+
+    /// The location of the key naming `path` (`amounts.30101` → where `"30101"` is written),
+    /// or of the value when the key was not indexed.
+    pub fn key_loc(&self, path: &str) -> Loc {
+        match self.keys.get(path) {
+            Some(&(line, col)) => Loc { file: self.file.clone(), line, col },
+            None => self.loc(path),
         }
     }
 
@@ -146,5 +159,8 @@ mod tests {
         assert_eq!(map.loc("rows[0].fiscal").to_string(), "t.yaml:2:27");
         assert_eq!(map.loc("rows[1].printed.total").to_string(), "t.yaml:5:14");
         assert_eq!(map.loc("rows[1].missing").to_string(), "t.yaml:3:5");
+        assert_eq!(map.key_loc("rows[0].fiscal").to_string(), "t.yaml:2:19");
+        assert_eq!(map.key_loc("rows[1].printed.total").to_string(), "t.yaml:5:7");
+        assert_eq!(map.key_loc("rows[1].missing").to_string(), "t.yaml:3:5");
     }
 }

@@ -1,18 +1,26 @@
-//! The bad-input corpus (`tests/bad-input/<case>/`, format in `tests/bad-input/README.md`):
-//! every case is the clean fixture with one thing broken; `juesuan check` must reject it
-//! with exit 2 and a located `file:line:col: error: …` on stderr (or, for the cases that
-//! only look dangerous, accept it), never panic, and finish quickly with bounded memory.
+//! The bad-input corpus (`tests/bad-input/<case>/case.txt`, format in
+//! `tests/bad-input/README.md`): every case is the clean fixture with one thing broken.
+//! `juesuan check` must reject it with exit 2 and exactly the expected located errors
+//! (`file:line:col: error: message`), never panic, and finish quickly with bounded memory;
+//! `juesuan build` of a rejected case must fail the same way and write nothing. The cases
+//! that only look dangerous (template or Typst syntax in texts) must load, and build, with
+//! the text printed literally.
 
 mod common;
 
 use common::*;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
 
-/// Default time limit per case (the binary must finish well under it).
+/// Default time limit per run (the binary must finish well under it).
 const MAX_SECONDS: u64 = 5;
-/// Default address-space limit per case, MiB.
+/// Default address-space limit per run, MiB.
 const MEMORY_MB: u64 = 1024;
+/// Cases run on this many threads (each case is timed on its own).
+const THREADS: usize = 4;
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad-input")
@@ -46,11 +54,17 @@ enum Op {
 #[derive(Debug)]
 struct Case {
     name: String,
+    /// The first comment line: what is broken.
+    about: String,
     base: String,
     exits: Vec<i32>,
-    at: Vec<String>,
+    /// Exact stderr lines `FILE:LINE:COL: MESSAGE` (or `FILE: MESSAGE`), after `<dept>/` and
+    /// before `error: `; `<dept>` in MESSAGE stands for the department folder.
+    errors: Vec<String>,
     expect: Vec<String>,
     reject: Vec<String>,
+    /// Texts the built DOCX must show literally (accepted cases).
+    render: Vec<String>,
     ops: Vec<Op>,
     max_seconds: u64,
     memory_mb: u64,
@@ -95,11 +109,13 @@ fn parse_case(name: &str) -> Case {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut case = Case {
         name: name.to_string(),
+        about: String::new(),
         base: "clean".into(),
         exits: vec![2],
-        at: Vec::new(),
+        errors: Vec::new(),
         expect: Vec::new(),
         reject: Vec::new(),
+        render: Vec::new(),
         ops: Vec::new(),
         max_seconds: MAX_SECONDS,
         memory_mb: MEMORY_MB,
@@ -108,7 +124,13 @@ fn parse_case(name: &str) -> Case {
     let mut old: Option<Vec<u8>> = None;
     for (n, raw) in text.lines().enumerate() {
         let line = raw.trim_end_matches('\r');
-        if line.trim().is_empty() || line.starts_with('#') {
+        if let Some(c) = line.strip_prefix('#') {
+            if case.about.is_empty() {
+                case.about = c.trim().to_string();
+            }
+            continue;
+        }
+        if line.trim().is_empty() {
             continue;
         }
         let (key, value) = line.split_once(':').unwrap_or_else(|| panic!("{name}/case.txt:{}: expected `key: value`", n + 1));
@@ -118,9 +140,10 @@ fn parse_case(name: &str) -> Case {
         match key {
             "base" => case.base = value.to_string(),
             "exit" => case.exits = value.split_whitespace().map(|v| v.parse().expect("exit code")).collect(),
-            "at" => case.at.push(value.to_string()),
+            "error" => case.errors.push(value.to_string()),
             "expect" => case.expect.push(value.to_string()),
             "reject" => case.reject.push(value.to_string()),
+            "render" => case.render.push(value.to_string()),
             "max-seconds" => case.max_seconds = value.parse().expect("seconds"),
             "memory-mb" => case.memory_mb = value.parse().expect("MiB"),
             "edit" => file = Some(value.to_string()),
@@ -172,11 +195,9 @@ fn parse_case(name: &str) -> Case {
     case
 }
 
-/// Builds the case's department folder: the base fixture, the overlay files of the case
-/// folder, then the operations of `case.txt`.
-fn build(case: &Case, dept: &Path) {
+/// Builds the case's department folder: the base fixture, then the steps of `case.txt`.
+fn build_dept(case: &Case, dept: &Path) {
     copy_dir(&fixture(&case.base), dept);
-    overlay(&corpus().join(&case.name), dept, Path::new(""));
     for op in &case.ops {
         match op {
             Op::Replace { file, old, new } => {
@@ -228,22 +249,21 @@ fn build(case: &Case, dept: &Path) {
     }
 }
 
-/// Files of a case folder that are not overlays: this runner's recipe and the markers of
-/// `tests/bad_inputs.rs`, which shares the corpus.
-const NOT_OVERLAID: &[&str] = &["case.txt", "expect.txt", "delete.txt", "latin1.txt", "deep.txt", "huge.txt"];
-
-/// Copies every file of the case folder (but the recipes and markers) over the department.
-fn overlay(from: &Path, dept: &Path, rel: &Path) {
-    for e in std::fs::read_dir(from.join(rel)).expect("case folder") {
-        let e = e.expect("entry");
-        let r = rel.join(e.file_name());
-        if e.file_type().expect("type").is_dir() {
-            std::fs::create_dir_all(dept.join(&r)).expect("mkdir");
-            overlay(from, dept, &r);
-        } else if !(rel.as_os_str().is_empty() && NOT_OVERLAID.iter().any(|m| e.file_name() == *m)) {
-            std::fs::copy(e.path(), dept.join(&r)).expect("overlay");
+/// The text of every `w:t` of the DOCX's main part, XML entities decoded.
+fn docx_text(docx: &Path) -> String {
+    let f = std::fs::File::open(docx).unwrap_or_else(|e| panic!("{}: {e}", docx.display()));
+    let mut z = zip::ZipArchive::new(f).expect("a zip archive");
+    let mut xml = String::new();
+    z.by_name("word/document.xml").expect("word/document.xml").read_to_string(&mut xml).unwrap();
+    let mut out = String::new();
+    for piece in xml.split("<w:t").skip(1) {
+        if let Some((attrs, rest)) = piece.split_once('>') {
+            if !attrs.ends_with('/') && (attrs.is_empty() || attrs.starts_with(' ')) {
+                out.push_str(rest.split("</w:t>").next().unwrap_or(""));
+            }
         }
     }
+    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
 }
 
 /// Runs one case; returns a description of what went wrong, if anything.
@@ -253,15 +273,17 @@ fn run_case(case: &Case) -> Result<(), String> {
     }
     let tmp = tempfile::tempdir().expect("temp dir");
     let dept = tmp.path().join("dept");
-    build(case, &dept);
+    build_dept(case, &dept);
+    let d = dept.display().to_string();
     let limit = Duration::from_secs(case.max_seconds);
-    // The run itself may take up to twice the limit before it is killed; the assertion on
-    // `elapsed` below is the real limit.
-    let r = run_limited(&["check", dept.to_str().expect("utf-8 path")], limit * 2 + Duration::from_secs(5), case.memory_mb);
+    // A run may take up to twice the limit before it is killed; the checks on `elapsed`
+    // below are the real limit.
+    let kill_after = limit * 2 + Duration::from_secs(5);
+    let r = run_limited(&["check", &d], kill_after, case.memory_mb);
     if std::env::var_os("BAD_INPUT_SHOW").is_some() {
-        // `BAD_INPUT_SHOW=1 cargo test --test bad_input -- --nocapture` lists what each case gives.
-        let first = r.stderr.lines().chain(r.stdout.lines()).next().unwrap_or("").replace(&dept.display().to_string(), "<dept>");
-        eprintln!("{:<32} exit {:?} {:>6.0?}  {first}", case.name, r.code, r.elapsed);
+        // `BAD_INPUT_SHOW=1 cargo test --test bad_input every_case -- --nocapture` shows what each case gives.
+        let lines: Vec<String> = r.stderr.lines().chain(r.stdout.lines()).map(|l| l.replace(&format!("{d}/"), "").replace(&d, "<dept>")).collect();
+        eprintln!("=== {} (exit {:?}, {:.0?})\n{}", case.name, r.code, r.elapsed, lines.join("\n"));
     }
     let mut problems = Vec::new();
     if r.stderr.contains("panicked") || r.code.is_none() {
@@ -271,17 +293,22 @@ fn run_case(case: &Case) -> Result<(), String> {
         problems.push(format!("exit {:?}, expected one of {:?}", r.code, case.exits));
     }
     if r.elapsed > limit {
-        problems.push(format!("took {:?}, limit {limit:?}", r.elapsed));
+        problems.push(format!("check took {:?}, limit {limit:?}", r.elapsed));
     }
-    // Load errors go to stderr; findings (exit 0/1) to stdout.
-    let output = if case.exits == [2] { r.stderr.clone() } else { format!("{}{}", r.stdout, r.stderr) };
-    let d = dept.display().to_string();
-    for at in &case.at {
-        let prefix = format!("{d}/{at}: error: ");
-        if !r.stderr.lines().any(|l| l.starts_with(&prefix)) {
-            problems.push(format!("no line starting with `{prefix}`"));
+    let rejected = case.exits == [2];
+    // The exact error lines, and no other error.
+    let wanted: Vec<String> = case.errors.iter().map(|e| expected_line(&d, e)).collect();
+    let got: Vec<&str> = r.stderr.lines().filter(|l| l.contains(": error: ")).collect();
+    for w in &wanted {
+        if !got.contains(&w.as_str()) {
+            problems.push(format!("no stderr line `{w}`"));
         }
     }
+    if rejected && got.len() != wanted.len() {
+        problems.push(format!("{} error lines, expected {}", got.len(), wanted.len()));
+    }
+    // Load errors go to stderr; findings (exit 0/1) to stdout.
+    let output = if rejected { r.stderr.clone() } else { format!("{}{}", r.stdout, r.stderr) };
     for s in &case.expect {
         if !output.contains(s.as_str()) {
             problems.push(format!("output lacks `{s}`"));
@@ -292,11 +319,55 @@ fn run_case(case: &Case) -> Result<(), String> {
             problems.push(format!("output contains `{s}`"));
         }
     }
+    let out = tmp.path().join("out");
+    let o = out.display().to_string();
+    if rejected {
+        // A rejected input builds nothing: same errors, exit 2, no file written.
+        let b = run_limited(&["build", &d, "-o", &o], kill_after, case.memory_mb);
+        if b.stderr.contains("panicked") || b.code != Some(2) {
+            problems.push(format!("build: exit {:?}, expected 2\n{}", b.code, b.both()));
+        }
+        if b.elapsed > limit {
+            problems.push(format!("build took {:?}, limit {limit:?}", b.elapsed));
+        }
+        if let Some(first) = wanted.first().filter(|w| !b.stderr.lines().any(|l| l == w.as_str())) {
+            problems.push(format!("build does not report `{first}`"));
+        }
+        if let Ok(entries) = std::fs::read_dir(&out) {
+            let written: Vec<String> = entries.map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).collect();
+            if !written.is_empty() {
+                problems.push(format!("build of a rejected input wrote {written:?}"));
+            }
+        }
+    } else if !case.render.is_empty() {
+        // Text that looks like markup is data: the booklet builds and prints it as written.
+        let b = run_limited(&["build", &d, "-o", &o, "--format", "docx"], kill_after, case.memory_mb);
+        if b.code != Some(0) || b.stderr.contains("panicked") {
+            problems.push(format!("build: exit {:?}, expected 0\n{}", b.code, b.both()));
+        } else {
+            let text = docx_text(&out.join("dept.docx"));
+            for s in &case.render {
+                if !text.contains(s.as_str()) {
+                    problems.push(format!("the DOCX does not show `{s}` literally"));
+                }
+            }
+            if text.contains("root:") {
+                problems.push("the DOCX shows what looks like /etc/passwd".into());
+            }
+        }
+    }
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(format!("{}: {}\n{}", case.name, problems.join("; "), r.both()))
+        Err(format!("{} ({}): {}\n{}", case.name, case.about, problems.join("; "), r.both()))
     }
+}
+
+/// `<dept>/FILE:LINE:COL: error: MESSAGE` from a case's `error: FILE:LINE:COL: MESSAGE`.
+fn expected_line(dept: &str, error: &str) -> String {
+    // The place ends at the first `: ` after the file name (`FILE:LINE:COL` or `FILE`).
+    let (place, message) = error.split_once(": ").unwrap_or_else(|| panic!("`error: {error}`: expected `FILE:LINE:COL: MESSAGE`"));
+    format!("{dept}/{place}: error: {}", message.replace("<dept>", dept))
 }
 
 #[test]
@@ -305,55 +376,54 @@ fn corpus_is_large_and_well_formed() {
     assert!(names.len() >= 40, "only {} bad-input cases", names.len());
     for name in &names {
         let case = parse_case(name);
+        assert!(!case.about.is_empty(), "{name}: case.txt must start with a `# …` comment saying what is broken");
         assert!(!case.exits.is_empty(), "{name}: no exit code");
         if case.exits == [2] {
-            assert!(!case.at.is_empty(), "{name}: a rejected input needs an `at: file:line:col` (or `at: file`)");
-            assert!(!case.expect.is_empty(), "{name}: a rejected input needs an `expect:` message");
+            assert!(!case.errors.is_empty(), "{name}: a rejected input needs its `error: FILE:LINE:COL: MESSAGE`");
+            assert!(case.render.is_empty(), "{name}: `render:` is for accepted inputs");
         } else {
             assert!(!case.exits.contains(&2), "{name}: an accepted input must not allow exit 2");
+            assert!(case.errors.is_empty(), "{name}: an accepted input has no load error");
         }
-        let overlays = std::fs::read_dir(corpus().join(name))
+        assert!(!case.ops.is_empty(), "{name}: breaks nothing");
+        let files: Vec<String> = std::fs::read_dir(corpus().join(name))
             .unwrap()
-            .filter(|e| e.as_ref().is_ok_and(|e| !NOT_OVERLAID.iter().any(|m| e.file_name() == *m)))
-            .count();
-        assert!(!case.ops.is_empty() || overlays > 0, "{name}: breaks nothing");
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|f| f != "case.txt")
+            .collect();
+        assert!(files.is_empty(), "{name}: a case folder holds only case.txt (found {files:?}); write files with `write:`/`line:`");
     }
 }
 
 #[test]
 fn every_case_is_handled() {
-    // Cases run in parallel (a few at a time) to keep the suite quick; each is timed alone.
+    // A few cases at a time (each timed on its own) keeps the suite quick.
     let names = case_names();
-    let chunks: Vec<Vec<String>> = names.chunks(names.len().div_ceil(4).max(1)).map(|c| c.to_vec()).collect();
-    let handles: Vec<_> = chunks
-        .into_iter()
-        .map(|chunk| std::thread::spawn(move || chunk.iter().filter_map(|n| run_case(&parse_case(n)).err()).collect::<Vec<String>>()))
-        .collect();
-    let failures: Vec<String> = handles.into_iter().flat_map(|h| h.join().expect("case thread")).collect();
+    let next = AtomicUsize::new(0);
+    let failures = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..THREADS {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(name) = names.get(i) else { break };
+                if let Err(e) = run_case(&parse_case(name)) {
+                    failures.lock().unwrap().push(e);
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().unwrap();
     assert!(failures.is_empty(), "{} of {} cases failed:\n\n{}", failures.len(), names.len(), failures.join("\n\n"));
 }
 
-/// The clean fixture itself passes through the same harness (exit 0): the corpus's
+/// The clean fixture itself passes through the same harness (exit 0), so the corpus's
 /// rejections come from the one thing each case breaks.
 #[test]
 fn base_fixture_is_accepted() {
-    let case = Case {
-        name: "(none)".into(),
-        base: "clean".into(),
-        exits: vec![0],
-        at: vec![],
-        expect: vec!["0 errors, 0 warnings".into()],
-        reject: vec![],
-        ops: vec![],
-        max_seconds: MAX_SECONDS,
-        memory_mb: MEMORY_MB,
-    };
-    let tmp = tempfile::tempdir().unwrap();
-    let dept = tmp.path().join("dept");
-    copy_dir(&fixture("clean"), &dept);
-    let r = run_limited(&["check", dept.to_str().unwrap()], Duration::from_secs(20), case.memory_mb);
+    let (_tmp, dept) = copy_fixture("clean");
+    let r = run_limited(&["check", dept.to_str().unwrap()], Duration::from_secs(20), MEMORY_MB);
     assert_eq!(r.code, Some(0), "{}", r.both());
-    assert!(r.stderr.contains(&case.expect[0]), "{}", r.both());
+    assert!(r.stderr.contains("0 errors, 0 warnings"), "{}", r.both());
 }
 
 /// A folder that is not a department at all.
@@ -370,7 +440,8 @@ fn not_a_folder() {
     }
 }
 
-/// Every required file missing at once: each is named, none panics.
+/// Every required file missing at once: each is named, none panics, and the hint says how
+/// to scaffold a folder.
 #[test]
 fn empty_folder_names_every_missing_file() {
     let tmp = tempfile::tempdir().unwrap();
@@ -379,6 +450,7 @@ fn empty_folder_names_every_missing_file() {
     for f in ["department.yaml", "tables/01-summary.yaml", "tables/10-statistics.yaml", "explanation.yaml"] {
         assert!(r.stderr.contains(&format!("{f}: error: required file is missing")), "{f}\n{}", r.both());
     }
+    assert!(r.stderr.contains("juesuan new DIR --department NAME --year YEAR"), "{}", r.both());
     assert!(!r.stderr.contains("glossary.yaml"), "glossary.yaml is optional\n{}", r.both());
 }
 

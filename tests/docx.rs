@@ -60,6 +60,47 @@ fn built() -> &'static (tempfile::TempDir, String, String) {
     })
 }
 
+/// The cached results of the `PAGEREF` fields of the booklet's own 目录 (the first TOC
+/// field), with the entry text.
+fn docx_toc(xml: &str) -> Vec<(String, String)> {
+    let toc = xml.split("TOC \\o \"1-2\"").nth(1).expect("the booklet's TOC");
+    let toc = toc.split("w:fldCharType=\"end\" w:dirty=\"false\" /></w:r></w:p>").next().unwrap();
+    toc.split("<w:hyperlink")
+        .skip(1)
+        .map(|entry| {
+            let (text, field) = entry.split_once("PAGEREF").unwrap();
+            let result = field.split("w:fldCharType=\"separate\"").nth(1).unwrap();
+            let result = result.split("w:fldCharType=\"end\"").next().unwrap();
+            (squash(&docx_text(text)), docx_text(result))
+        })
+        .collect()
+}
+
+#[test]
+fn toc_page_numbers_are_the_pdfs() {
+    let (tmp, xml, _) = built();
+    let entries = docx_toc(xml);
+    assert!(entries.len() > 40, "{entries:?}");
+    assert!(entries.iter().all(|(_, page)| page.parse::<u32>().is_ok()), "every entry has a number: {entries:?}");
+    assert!(!xml.contains("w:dirty=\"true\""), "numbers known: Word is not asked to refresh");
+    // The PDF's own 目录 (pages 2–3, after the cover) lists the same numbers.
+    let pdf = Command::new("pdftotext").args(["-layout", "-enc", "UTF-8", "-f", "2", "-l", "3"]).arg(tmp.path().join("lanxian-kfq-2024.pdf")).arg("-").output().unwrap();
+    let pdf_toc: Vec<(String, String)> = String::from_utf8_lossy(&pdf.stdout)
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim_end().trim_end_matches('\u{2060}');
+            let digits = l.len() - l.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+            (digits > 0 && l.contains(". .")).then(|| {
+                let text: String = squash(&l[..l.len() - digits]).trim_end_matches(['.', '\u{2060}']).to_string();
+                (text, l[l.len() - digits..].to_string())
+            })
+        })
+        .collect();
+    assert_eq!(entries, pdf_toc);
+    // And the number printed is the page the heading is on: 概况 on the first numbered page.
+    assert_eq!(entries[0], ("第一部分　概况".replace('　', ""), "1".to_string()));
+}
+
 #[test]
 fn docx_and_pdf_carry_the_same_wording() {
     let (_, xml, pdf) = built();
@@ -109,7 +150,8 @@ fn word_structure_is_real() {
 
     assert!(xml.contains("<w:pStyle w:val=\"TOC2\"") && docx_text(xml).contains("五、一般公共预算财政拨款支出决算表"), "TOC filled");
     let sections = xml.matches("<w:sectPr").count();
-    assert_eq!(xml.matches("<w:footerReference").count(), sections, "every section has the footer");
+    assert_eq!(xml.matches("<w:footerReference").count(), sections - 1, "every section but the front matter has the footer");
+    assert_eq!(xml.matches("<w:pgNumType w:start=\"1\"").count(), 1, "page numbers start at 第一部分");
     let footer = part(&tmp.path().join("lanxian-kfq-2024.docx"), "word/footer1.xml");
     assert!(footer.contains(" PAGE "), "page number field");
     let styles = part(&tmp.path().join("lanxian-kfq-2024.docx"), "word/styles.xml");

@@ -5,7 +5,7 @@
 //! `target/docx-writer-sample.docx` for `scripts/validate-docx.sh`.
 
 use juesuan::doc::{Align, Block, Cell, Document, Meta, ParaStyle, Run, Table};
-use juesuan::write::docx::docx;
+use juesuan::write::docx::{docx, docx_with_pages};
 use std::collections::BTreeMap;
 use std::io::Read;
 
@@ -265,4 +265,67 @@ fn malformed_table_is_an_error() {
     })];
     let err = docx(&doc).unwrap_err();
     assert!(err.to_string().contains("more cells"), "{err}");
+}
+
+/// The `PAGEREF` results of the 目录 entries in order (empty when not filled).
+fn pageref_results(xml: &str) -> Vec<String> {
+    xml.split("PAGEREF _Toc")
+        .skip(1)
+        .map(|after| {
+            let result = after.split("w:fldCharType=\"separate\"").nth(1).unwrap_or("");
+            let result = result.split("w:fldCharType=\"end\"").next().unwrap_or("");
+            texts(result)
+        })
+        .collect()
+}
+
+#[test]
+fn main_matter_and_toc_page_numbers() {
+    let mut doc = sample();
+    // Cover and 目录 are front matter: the main matter starts where the first part does.
+    let at = doc.blocks.iter().position(|b| matches!(b, Block::Heading { .. })).unwrap();
+    doc.blocks[at - 1] = Block::MainMatter;
+    let pages: Vec<(usize, u32)> = doc
+        .blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| matches!(b, Block::Heading { outline: true, .. }))
+        .enumerate()
+        .map(|(k, (i, _))| (i, k as u32 + 1))
+        .collect();
+
+    let filled = unzip(&docx_with_pages(&doc, Some(&pages)).unwrap());
+    let xml = &filled["word/document.xml"];
+    // Whole 目录 (levels 1–2), then the scoped one (r1).
+    assert_eq!(pageref_results(xml), ["1", "2", "4", "5", "6", "7", "5", "6"]);
+    assert!(!xml.contains("w:dirty=\"true\""), "every number known: nothing for Word to refresh on opening");
+    let sections: Vec<&str> = xml.split("<w:sectPr>").skip(1).collect();
+    assert_eq!(sections.len(), 4, "front matter, portrait, landscape, portrait");
+    assert!(!sections[0].contains("footerReference"), "no page number on cover and 目录");
+    assert!(sections[0].contains("headerReference"), "the draft mark stays");
+    assert!(sections[1].contains("footerReference") && sections[1].contains("<w:pgNumType w:start=\"1\" />"));
+    assert!(sections[2..].iter().all(|s| s.contains("footerReference") && !s.contains("pgNumType")));
+
+    // Without a layout the numbers are left blank and Word refreshes them.
+    let blank = unzip(&docx(&doc).unwrap());
+    let xml = &blank["word/document.xml"];
+    assert!(pageref_results(xml).iter().all(String::is_empty));
+    assert!(xml.contains("w:dirty=\"true\""));
+}
+
+#[test]
+fn lines_are_exact_and_merged_rows_stay_together() {
+    let parts = unzip(&docx(&sample()).unwrap());
+    let styles = &parts["word/styles.xml"];
+    // 12 pt body at 1.5: exactly 18 pt, as the PDF's lines.
+    assert!(styles.contains("<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"360\" w:lineRule=\"exact\" />"), "{styles}");
+    assert!(styles.contains("<w:autoSpaceDE w:val=\"0\" />") && styles.contains("<w:widowControl />"));
+    let xml = &parts["word/document.xml"];
+    // 9 pt cells at 1.2: 10.8 pt.
+    assert!(xml.contains("w:line=\"216\" w:lineRule=\"exact\""));
+    // The form's two header rows keep with the first body row; its body rows do not.
+    let form = xml.split("<w:tbl>").nth(1).unwrap().split("</w:tbl>").next().unwrap();
+    let rows: Vec<&str> = form.split("<w:tr>").skip(1).collect();
+    let kept: Vec<bool> = rows.iter().map(|r| r.contains("<w:keepNext />")).collect();
+    assert_eq!(kept, [true, true, false, false, false]);
 }

@@ -209,8 +209,10 @@ impl Ctx<'_> {
         }
     }
 
-    /// Compares a printed rate or score with the computed one at the printed precision
-    /// (a one-unit difference in the last printed decimal is a warning).
+    /// Compares a printed rate or score with the computed one at two decimals, the precision
+    /// these figures are defined at (or at the printed precision when more decimals were
+    /// printed): a printed 10 means 10.00, so a computed 9.996 agrees and 9.67 does not.
+    /// A difference of 0.01 is a warning.
     pub fn compare_rate(
         &mut self,
         rule: &'static str,
@@ -223,8 +225,8 @@ impl Ctx<'_> {
     ) {
         let Some(p) = printed else { return };
         let c = computed.unwrap_or_default();
-        let scale = p.value.scale().max(0);
-        if round(c, scale) == p.value || round(c, 2) == p.value {
+        let dp = p.value.scale().max(2);
+        if round(c, dp) == p.value {
             return;
         }
         self.recons.push(Recon {
@@ -232,7 +234,7 @@ impl Ctx<'_> {
             loc: self.loc(file, path),
             subject: subject(),
             left: ("printed".into(), p.value),
-            right: ("computed".into(), round(c, 2)),
+            right: ("computed".into(), round(c, dp)),
             tol: Decimal::new(1, 2),
             unit,
         });

@@ -541,16 +541,14 @@ pub(crate) fn t10(cx: &mut Ctx) -> T10View {
         .enumerate()
         .map(|(i, (l, v))| Line { label: (*l).to_string(), row: i as u32 + 8, values: vec![v.map(|m| m.value)] })
         .collect();
-    let vehicles_total = cx.settle(
-        "T10-SUM",
-        "tables/10-statistics",
-        "printed.vehicles_total",
-        || "公开10 车辆数合计".into(),
-        sum(vehicles.iter().map(|l| l.values[0])),
-        t.printed.vehicles_total,
-        Unit::Wan,
-        Decimal::ZERO,
-    );
+    // Vehicles are counted in 辆, not money: compared exactly, the count wins.
+    let counted = sum(vehicles.iter().map(|l| l.values[0]));
+    let printed = t.printed.vehicles_total.map(|m| m.value);
+    if let Some(p) = printed {
+        let loc = cx.loc("tables/10-statistics", "printed.vehicles_total");
+        cx.must_agree("T10-SUM", loc, "公开10 车辆数合计".into(), ("printed", p), ("computed", counted.unwrap_or_default()), Decimal::ZERO, "辆");
+    }
+    let vehicles_total = if printed.is_some() { Some(counted.unwrap_or_default()) } else { counted };
     T10View {
         procurement: std::iter::once(total).chain(parts).collect(),
         operating_funds: vec![wan(t.operating_funds.administrative), wan(t.operating_funds.civil_servant_managed)],

@@ -9,22 +9,28 @@
 //! * every [`ParaStyle`] has its own paragraph style following [`crate::write::style`];
 //! * a [`Block::Toc`] is a real `TOC` field whose result is already filled with the entries
 //!   (hyperlinks to bookmarks on the headings and `PAGEREF` fields for the page numbers), so
-//!   the 目录 is readable before anyone updates it;
+//!   the 目录 is readable before anyone updates it; the page numbers are the PDF's when the
+//!   caller has its layout ([`docx_with_pages`]);
+//! * every line is exactly [`st::LINE_SPACING`] (table cells [`st::TABLE_LINE_SPACING`]) times
+//!   its font size high, like the PDF's, so that both break pages alike;
 //! * tables are real tables: fixed grid scaled to the text width, `gridSpan`/`vMerge` for
 //!   merged cells, repeated header rows, borders on every cell;
 //! * a [`Block::Orientation`] ends the current section; every section references the same
-//!   footer (a centred `PAGE` field) and, for drafts, the same header (the 仅供内部审核 mark).
+//!   footer (a centred `PAGE` field) and, for drafts, the same header (the 仅供内部审核 mark);
+//!   a [`Block::MainMatter`] ends the front matter (cover, 目录), whose section has no footer,
+//!   and restarts the page numbers at 1.
 //!
 //! docx-rs 0.4.22 cannot express everything, and writes some elements out of schema order.
 //! The generated XML parts are therefore finished by small, named, tested steps
 //! ([`finish`] lists them), and the package is zipped here, deterministically
 //! ([`pack`]). Same document in, same bytes out: no clock is read anywhere.
 
-use crate::doc::{Align, Block, Cell, Document, Meta, ParaStyle, Run as TreeRun, Table as TreeTable};
+use crate::doc::{Align, Block, Cell, Document, HeadingPages, Meta, ParaStyle, Run as TreeRun, Table as TreeTable};
 use crate::write::style as st;
 use docx_rs::{
     create_footer_rid, create_header_rid, AlignmentType, BorderType, BreakType, Docx, FieldCharType, Footer, Header,
-    Hyperlink, HyperlinkType, InstrText, LineSpacing, LineSpacingType, PageMargin, PageOrientationType, PageSize,
+    Hyperlink, HyperlinkType, InstrText, LineSpacing, LineSpacingType, PageMargin, PageNumType, PageOrientationType,
+    PageSize,
     Paragraph, Run, RunFonts, SectionProperty, SpecialIndentType, Style, StyleType, Tab, TabLeaderType, TabValueType,
     Table, TableBorder, TableBorderPosition, TableBorders, TableCell, TableCellMargins, TableLayoutType, TableRow,
     VAlignType, VMergeType, WidthType, XMLDocx,
@@ -44,9 +50,20 @@ impl fmt::Display for DocxError {
 
 impl std::error::Error for DocxError {}
 
-/// The DOCX bytes of `doc`. Pure: the same document always gives the same bytes.
+/// The DOCX bytes of `doc`, its 目录 without page numbers (Word fills them in when it opens
+/// the file; LibreOffice when the index is updated). Pure: the same document always gives
+/// the same bytes.
 pub fn docx(doc: &Document) -> Result<Vec<u8>, DocxError> {
-    let mut writer = Writer::new(doc);
+    docx_with_pages(doc, None)
+}
+
+/// The DOCX bytes of `doc`, its 目录 showing `pages` (the PDF's page numbers of the headings,
+/// from the same tree laid out with the same page, margins, fonts and line pitch) as the
+/// cached results of the `PAGEREF` fields; Word and LibreOffice recompute them when the
+/// field is updated. Entries without a page number are left blank and, when there are any,
+/// the TOC field is marked dirty so that Word refreshes it on opening. Pure.
+pub fn docx_with_pages(doc: &Document, pages: Option<&HeadingPages>) -> Result<Vec<u8>, DocxError> {
+    let mut writer = Writer::new(doc, pages);
     for (i, block) in doc.blocks.iter().enumerate() {
         writer.block(i, block)?;
     }
@@ -92,21 +109,38 @@ fn text_width(landscape: bool) -> u32 {
     page_size(landscape).0 - 2 * twips(margin)
 }
 
+/// What a section shows besides its page: the draft header, the page-number footer, and
+/// whether its page numbers start again at 1.
+#[derive(Debug, Clone, Copy, Default)]
+struct Furniture {
+    draft: bool,
+    footer: bool,
+    restart: bool,
+}
+
 /// The `w:sectPr` of a section in the given orientation, referencing the shared header
 /// (drafts) and footer parts that [`Writer::finish_docx`] registers first (`rIdHeader1`,
 /// `rIdFooter1`). The `Header`/`Footer` values given here are only placeholders: docx-rs
-/// writes parts only for the document-level section, the reference is what counts.
-fn section(landscape: bool, draft: bool) -> SectionProperty {
+/// writes parts only for the document-level section, the reference is what counts. (A
+/// section without a footer reference would inherit the previous one's: only the first
+/// section, the front matter, goes without.)
+fn section(landscape: bool, f: Furniture) -> SectionProperty {
     let (w, h) = page_size(landscape);
     let mut size = PageSize::new().size(w, h);
     if landscape {
         size = size.orient(PageOrientationType::Landscape);
     }
     let mut s = SectionProperty::new().page_size(size).page_margin(page_margin(landscape));
-    if draft {
+    if f.draft {
         s = s.header(Header::new(), &create_header_rid(1));
     }
-    s.footer(Footer::new(), &create_footer_rid(1))
+    if f.restart {
+        s = s.page_num_type(PageNumType::new().start(1));
+    }
+    if f.footer {
+        s = s.footer(Footer::new(), &create_footer_rid(1));
+    }
+    s
 }
 
 // ---------------------------------------------------------------------------------------
@@ -238,9 +272,20 @@ fn first_line_twips() -> i32 {
     i32::from(st::INDENT_CHARS) * i32::from(st::BODY_PT) * 20
 }
 
-/// Line spacing as `w:spacing w:line` (240 = single).
-fn line(multiple: f32) -> i32 {
-    (240.0 * multiple).round() as i32
+/// Exact line spacing for text of `pt` points: `pitch` times its size, as the PDF's text
+/// edges make every line (see [`st::LINE_SPACING`]).
+fn exact(pt: u8, pitch: f32) -> LineSpacing {
+    LineSpacing::new().line(twentieths(f32::from(pt) * pitch) as i32).line_rule(LineSpacingType::Exact)
+}
+
+/// Points → twentieths of a point (twips), rounded.
+fn twentieths(pt: f32) -> u32 {
+    (pt * 20.0).round() as u32
+}
+
+/// Exact line spacing at the body pitch for text of `pt` points.
+fn lines(pt: u8) -> LineSpacing {
+    exact(pt, st::LINE_SPACING)
 }
 
 /// Style ids of the paragraph styles.
@@ -282,20 +327,22 @@ fn para_style(id: &str, name: &str) -> Style {
 /// paragraph.
 fn heading_look(id: &str, name: &str, level: u8) -> Style {
     let pt = st::HEADING_PT[usize::from(level.clamp(1, 4)) - 1];
-    let twentieths = u32::from(pt) * 20;
+    let size = f32::from(pt);
     let mut s = para_style(id, name)
         .next(ids::BODY)
         .fonts(sans())
         .bold()
         .size(half_points(pt))
-        .line_spacing(LineSpacing::new().before(twentieths * 13 / 10).after(twentieths * 9 / 10));
+        .line_spacing(
+            lines(pt).before(twentieths(size * st::HEADING_ABOVE)).after(twentieths(size * st::HEADING_BELOW)),
+        );
     s.paragraph_property = s.paragraph_property.keep_next(true).keep_lines(true);
     s
 }
 
 /// A centred 黑体 bold style of `pt` points (cover title and subtitle, 目录 title).
 fn display_style(id: &str, name: &str, pt: u8) -> Style {
-    para_style(id, name).fonts(sans()).bold().size(half_points(pt)).align(AlignmentType::Center)
+    para_style(id, name).fonts(sans()).bold().size(half_points(pt)).align(AlignmentType::Center).line_spacing(lines(pt))
 }
 
 /// The style of 目录 entries of `level`: indented two characters per level below the
@@ -314,18 +361,22 @@ fn toc_entry_style(level: u8) -> Style {
 /// Normal style itself; the document defaults carry the body font, size and spacing.)
 fn add_styles(mut d: Docx) -> Docx {
     let small = half_points(st::SMALL_PT);
-    let single = || LineSpacing::new().line(line(1.0)).line_rule(LineSpacingType::Auto);
     let first_line = Some(SpecialIndentType::FirstLine(first_line_twips()));
+    let toc_title_after = twentieths(f32::from(st::HEADING_PT[0]) * st::HEADING_BELOW);
     let styles = [
         para_style(ids::BODY, "Body Text").align(AlignmentType::Both).indent(None, first_line, None, None),
         para_style(ids::PLAIN, "No Indent"),
         display_style(ids::TITLE, "Title", st::TITLE_PT),
         display_style(ids::SUBTITLE, "Subtitle", st::SUBTITLE_PT),
-        para_style(ids::CENTER, "Cover Line").size(28).align(AlignmentType::Center),
-        para_style(ids::CAPTION, "Form Caption").size(small).line_spacing(single()),
-        para_style(ids::NOTE, "Table Note").size(small).line_spacing(single()),
-        para_style(ids::TABLE_TEXT, "Table Text").line_spacing(single()),
-        display_style(ids::TOC_HEADING, "TOC Heading", st::HEADING_PT[0]),
+        para_style(ids::CENTER, "Cover Line")
+            .size(half_points(st::COVER_PT))
+            .align(AlignmentType::Center)
+            .line_spacing(lines(st::COVER_PT)),
+        para_style(ids::CAPTION, "Form Caption").size(small).line_spacing(lines(st::SMALL_PT)),
+        para_style(ids::NOTE, "Table Note").size(small).line_spacing(lines(st::SMALL_PT)),
+        para_style(ids::TABLE_TEXT, "Table Text").line_spacing(exact(st::BODY_PT, st::TABLE_LINE_SPACING)),
+        display_style(ids::TOC_HEADING, "TOC Heading", st::HEADING_PT[0])
+            .line_spacing(lines(st::HEADING_PT[0]).after(toc_title_after)),
     ];
     for s in styles {
         d = d.add_style(s);
@@ -335,7 +386,7 @@ fn add_styles(mut d: Docx) -> Docx {
         let minor = heading_look(&heading_style(level, false), &format!("Minor Heading {level}"), level);
         d = d.add_style(outline.outline_lvl(usize::from(level) - 1)).add_style(minor).add_style(toc_entry_style(level));
     }
-    let body = LineSpacing::new().line(line(st::LINE_SPACING)).line_rule(LineSpacingType::Auto).after(0);
+    let body = lines(st::BODY_PT).before(0).after(0);
     d.default_fonts(serif()).default_size(half_points(st::BODY_PT)).default_line_spacing(body)
 }
 
@@ -396,10 +447,16 @@ struct Writer<'a> {
     started: BTreeSet<String>,
     /// Scope name → ordinal (bookmark name) for every scope with a start anchor.
     scopes: BTreeMap<String, usize>,
+    /// Page numbers of the outline headings by block index (from the PDF's layout).
+    pages: Option<BTreeMap<usize, u32>>,
+    /// Still in the front matter: the document has a [`Block::MainMatter`] not yet reached.
+    front: bool,
+    /// The next section written starts the main matter (its page numbers start at 1).
+    restart: bool,
 }
 
 impl<'a> Writer<'a> {
-    fn new(doc: &'a Document) -> Self {
+    fn new(doc: &'a Document, pages: Option<&HeadingPages>) -> Self {
         let mut scopes = BTreeMap::new();
         for b in &doc.blocks {
             if let Block::Anchor { name } = b {
@@ -420,7 +477,24 @@ impl<'a> Writer<'a> {
             open_scopes: BTreeMap::new(),
             started: BTreeSet::new(),
             scopes,
+            pages: pages.map(|p| p.iter().copied().collect()),
+            front: doc.blocks.iter().any(|b| matches!(b, Block::MainMatter)),
+            restart: false,
         }
+    }
+
+    /// What the section being written shows.
+    fn furniture(&self) -> Furniture {
+        Furniture { draft: self.doc.meta.draft, footer: !self.front, restart: self.restart }
+    }
+
+    /// Ends the current section with a paragraph carrying its properties.
+    fn end_section(&mut self) {
+        let end = spacer().section_property(section(self.landscape, self.furniture()));
+        self.page_break = false;
+        self.push(end);
+        self.section_empty = true;
+        self.restart = false;
     }
 
     /// Writes block `i`.
@@ -430,6 +504,7 @@ impl<'a> Writer<'a> {
             Block::Paragraph { style, align, runs } => self.paragraph(*style, *align, runs),
             Block::Table(t) => self.table(t)?,
             Block::PageBreak => self.page_break = !self.section_empty,
+            Block::MainMatter => self.main_matter(),
             Block::Orientation { landscape } => self.orientation(*landscape),
             Block::Toc { title, depth, scope } => self.toc(title, *depth, scope.as_deref()),
             Block::Anchor { name } => self.anchor(i, name),
@@ -448,10 +523,15 @@ impl<'a> Writer<'a> {
         self.after_table = false;
     }
 
+    /// A heading. One that starts a page (after a page or section break) has no space
+    /// above, as in the PDF, where space at the top of a page is dropped.
     fn heading(&mut self, i: usize, level: u8, text: &str, outline: bool, align: Align) {
         let mut p = Paragraph::new().style(&heading_style(level, outline));
         if align != Align::Left {
             p = p.align(alignment(align));
+        }
+        if self.page_break || self.section_empty {
+            p = p.line_spacing(LineSpacing::new().before(0));
         }
         let run = text_run(text, Look::default());
         p = if outline {
@@ -503,13 +583,24 @@ impl<'a> Writer<'a> {
     /// one in the new orientation. A section break starts a page: pending breaks go.
     fn orientation(&mut self, landscape: bool) {
         if !self.section_empty {
-            let end = spacer().section_property(section(self.landscape, self.doc.meta.draft));
-            self.page_break = false;
-            self.push(end);
-            self.section_empty = true;
+            self.end_section();
         }
         self.page_break = false;
         self.landscape = landscape;
+    }
+
+    /// Ends the front matter's section (no footer) on its last page; the next section's
+    /// page numbers start at 1. (Nothing before it: the whole document is main matter.)
+    fn main_matter(&mut self) {
+        if !self.front {
+            return;
+        }
+        if !self.section_empty {
+            self.end_section();
+        }
+        self.front = false;
+        self.restart = true;
+        self.page_break = false;
     }
 
     /// Vertical space: an empty paragraph exactly `pt` high.
@@ -550,7 +641,9 @@ impl<'a> Writer<'a> {
         self.push(head);
         let bookmark = scope.and_then(|s| self.scopes.get(s).map(|n| scope_bookmark(s, *n)));
         let instr = toc_instruction(depth, bookmark.as_deref());
-        let entries = toc_entries(self.doc, depth, scope);
+        let entries = toc_entries(self.doc, depth, scope, self.pages.as_ref());
+        // Without every page number, Word is asked to refresh the field when it opens the file.
+        let dirty = entries.iter().any(|e| e.page.is_none());
         let tab =
             Tab::new().val(TabValueType::Right).leader(TabLeaderType::Dot).pos(text_width(self.landscape) as usize);
         if entries.is_empty() {
@@ -562,8 +655,7 @@ impl<'a> Writer<'a> {
         for (k, e) in entries.into_iter().enumerate() {
             let mut p = Paragraph::new().style(&toc_style(e.level)).add_tab(tab.clone());
             if k == 0 {
-                // Dirty: Word refreshes the page numbers when it opens the file.
-                p = field_begin(p, &instr, true, Look::default());
+                p = field_begin(p, &instr, dirty, Look::default());
             }
             p = p.add_hyperlink(toc_link(&e));
             if k == last {
@@ -590,6 +682,9 @@ impl<'a> Writer<'a> {
         d = d.footer(page_footer()).page_size(w, h).page_margin(page_margin(self.landscape));
         if self.landscape {
             d = d.page_orient(PageOrientationType::Landscape);
+        }
+        if self.restart {
+            d = d.page_num_type(PageNumType::new().start(1));
         }
         d
     }
@@ -618,11 +713,13 @@ struct TocEntry {
     text: String,
     /// Bookmark on the heading.
     bookmark: String,
+    /// The page number to show, when known.
+    page: Option<u32>,
 }
 
 /// The outline headings a 目录 lists, in order: down to `depth`, and between the scope's
 /// anchors when it has a scope (no start anchor: nothing; no end anchor: to the end).
-fn toc_entries(doc: &Document, depth: u8, scope: Option<&str>) -> Vec<TocEntry> {
+fn toc_entries(doc: &Document, depth: u8, scope: Option<&str>, pages: Option<&BTreeMap<usize, u32>>) -> Vec<TocEntry> {
     let (start, end) = match scope {
         Some(s) => {
             let find =
@@ -636,7 +733,12 @@ fn toc_entries(doc: &Document, depth: u8, scope: Option<&str>) -> Vec<TocEntry> 
     (start..end)
         .filter_map(|i| match &doc.blocks[i] {
             Block::Heading { level, text, outline: true, .. } if *level <= depth => {
-                Some(TocEntry { level: *level, text: text.clone(), bookmark: heading_bookmark(i) })
+                Some(TocEntry {
+                    level: *level,
+                    text: text.clone(),
+                    bookmark: heading_bookmark(i),
+                    page: pages.and_then(|p| p.get(&i).copied()),
+                })
             }
             _ => None,
         })
@@ -644,10 +746,11 @@ fn toc_entries(doc: &Document, depth: u8, scope: Option<&str>) -> Vec<TocEntry> 
 }
 
 /// An entry as Word writes it: a hyperlink to the heading holding the text, a tab (dot
-/// leader) and a `PAGEREF` field. The page number is left for the application to fill in
-/// (LibreOffice computes it when laying out, Word when it updates the dirty field).
+/// leader) and a `PAGEREF` field whose cached result is the page number when known (else
+/// left for the application: Word fills it in when it updates the dirty field).
 fn toc_link(e: &TocEntry) -> Hyperlink {
-    let p = field(Paragraph::new(), &format!(" PAGEREF {} \\h ", e.bookmark), "", Look::default());
+    let page = e.page.map(|n| n.to_string()).unwrap_or_default();
+    let p = field(Paragraph::new(), &format!(" PAGEREF {} \\h ", e.bookmark), &page, Look::default());
     let mut link = Hyperlink::new(&e.bookmark, HyperlinkType::Anchor)
         .add_run(text_run(&e.text, Look::default()))
         .add_run(Run::new().add_tab());
@@ -663,9 +766,11 @@ fn toc_link(e: &TocEntry) -> Hyperlink {
 // Tables
 // ---------------------------------------------------------------------------------------
 
-/// Border of every cell: single line, ½ pt (`w:sz` is in eighths of a point).
+/// Border of every cell: single line, [`st::TABLE_RULE_PT`] wide (`w:sz` is in eighths of a
+/// point).
 fn borders() -> TableBorders {
-    let line = |p| TableBorder::new(p).border_type(BorderType::Single).size(4).color("000000");
+    let eighths = (st::TABLE_RULE_PT * 8.0).round() as usize;
+    let line = |p| TableBorder::new(p).border_type(BorderType::Single).size(eighths).color("000000");
     TableBorders::with_empty()
         .set(line(TableBorderPosition::Top))
         .set(line(TableBorderPosition::Left))
@@ -752,9 +857,22 @@ fn table(t: &TreeTable, width: u32) -> Result<Table, DocxError> {
         return Err(DocxError("a table without columns".into()));
     }
     let cols = grid(&t.widths, width);
-    let rows = slots(t)?
+    let grid_rows = slots(t)?;
+    // A row stays on the page of the next one when it is a header row (no header alone at
+    // the foot of a page) or a row span goes on into the next row (as the PDF keeps merged
+    // cells whole): Word and LibreOffice keep rows together through `keepNext` on their
+    // paragraphs.
+    let header_rows = usize::from(t.header_rows);
+    let keep: Vec<bool> = (0..grid_rows.len())
+        .map(|r| {
+            let spanned = grid_rows.get(r + 1).is_some_and(|next| next.iter().any(|s| matches!(s, Slot::Continue { .. })));
+            r + 1 < grid_rows.len() && (r < header_rows || spanned)
+        })
+        .collect();
+    let rows = grid_rows
         .into_iter()
-        .map(|row| {
+        .zip(keep)
+        .map(|(row, keep)| {
             let mut col = 0;
             let cells = row
                 .into_iter()
@@ -765,7 +883,7 @@ fn table(t: &TreeTable, width: u32) -> Result<Table, DocxError> {
                     };
                     let w = cols[col..col + n].iter().sum();
                     col += n;
-                    table_cell(&slot, w, t.font_size)
+                    table_cell(&slot, w, t.font_size, keep)
                 })
                 .collect();
             // Rows never break across pages (as in the PDF); header rows are marked to
@@ -773,17 +891,20 @@ fn table(t: &TreeTable, width: u32) -> Result<Table, DocxError> {
             TableRow::new(cells).cant_split()
         })
         .collect();
-    // Inset 3 pt (60 twips) on every side, as in the PDF.
+    // Cell padding as in the PDF; top and bottom less half a rule, which LibreOffice and
+    // Word add to every row (see [`st::TABLE_RULE_PT`]).
+    let x = twentieths(st::CELL_INSET_X_PT) as usize;
+    let y = twentieths(st::CELL_INSET_Y_PT - st::TABLE_RULE_PT / 2.0) as usize;
     Ok(Table::new(rows)
         .set_grid(cols)
         .layout(TableLayoutType::Fixed)
         .width(width as usize, WidthType::Dxa)
         .set_borders(borders())
-        .margins(TableCellMargins::new().margin(60, 60, 60, 60)))
+        .margins(TableCellMargins::new().margin(y, x, y, x)))
 }
 
-/// One grid cell `width` twips wide.
-fn table_cell(slot: &Slot<'_>, width: usize, size: u8) -> TableCell {
+/// One grid cell `width` twips wide; `keep_next` keeps its row with the next one.
+fn table_cell(slot: &Slot<'_>, width: usize, size: u8, keep_next: bool) -> TableCell {
     let look = Look { size: Some(size), ..Look::default() };
     let base = |cols: usize| {
         let c = TableCell::new().width(width, WidthType::Dxa).vertical_align(VAlignType::Center);
@@ -793,7 +914,17 @@ fn table_cell(slot: &Slot<'_>, width: usize, size: u8) -> TableCell {
             c
         }
     };
-    let empty = || Paragraph::new().style(ids::TABLE_TEXT).size(half_points(size));
+    let empty = || {
+        let p = Paragraph::new()
+            .style(ids::TABLE_TEXT)
+            .size(half_points(size))
+            .line_spacing(exact(size, st::TABLE_LINE_SPACING));
+        if keep_next {
+            p.keep_next(true)
+        } else {
+            p
+        }
+    };
     match slot {
         Slot::Start { cell, cols } => {
             let look = Look { strong: cell.strong, ..look };
@@ -841,6 +972,8 @@ fn draft_header() -> Header {
 /// * [`without_empty`] — it writes an empty `w:rPr` into the `w:pPr` of styles, where the
 ///   schema has none;
 /// * [`default_paragraph_style`] — it cannot mark Normal as the default style;
+/// * [`paragraph_defaults`] — it cannot set widow control or turn off the automatic space
+///   between Chinese and Latin text in the document defaults;
 /// * [`first_line_chars`] — it drops `w:firstLineChars` when it writes `w:ind`;
 /// * [`renumber_para_ids`] — its paragraph ids come from a per-thread counter, so a second
 ///   build in the same thread would differ;
@@ -857,7 +990,7 @@ fn finish(mut x: XMLDocx, meta: &Meta, header_rows: &[usize]) -> XMLDocx {
     // Paragraph ids count on through the parts: unique in the whole document.
     let mut para_id = 0;
     x.document = renumber_para_ids(&document, &mut para_id).into_bytes();
-    let styles = without_empty(&schema_order(&utf8(&x.styles)), "w:pPr", "w:rPr");
+    let styles = without_empty(&schema_order(&paragraph_defaults(&utf8(&x.styles))), "w:pPr", "w:rPr");
     let styles = default_paragraph_style(&styles, ids::NORMAL);
     x.styles = first_line_chars(&styles, ids::BODY, u16::from(st::INDENT_CHARS) * 100).into_bytes();
     x.font_table = FONT_TABLE.as_bytes().to_vec();
@@ -1098,6 +1231,19 @@ pub fn repeat_header_rows(xml: &str, header_rows: &[usize]) -> String {
     }
     out.push_str(&xml[pos..]);
     out
+}
+
+/// Workaround: docx-rs's document defaults can hold only spacing. Every paragraph gets widow
+/// control (Typst, too, avoids widows and orphans), and no automatic space between Chinese
+/// and Latin text or digits (`autoSpaceDE`/`autoSpaceDN`), which the PDF does not add
+/// either (`cjk-latin-spacing: none`): lines then break alike. Sorted by [`schema_order`].
+pub fn paragraph_defaults(styles: &str) -> String {
+    const KEY: &str = "<w:pPrDefault><w:pPr>";
+    styles.replacen(
+        KEY,
+        &format!(r#"{KEY}<w:widowControl /><w:autoSpaceDE w:val="0" /><w:autoSpaceDN w:val="0" />"#),
+        1,
+    )
 }
 
 /// Workaround: docx-rs cannot set `w:default="1"`, so Word would not know Normal is the
@@ -1366,6 +1512,17 @@ mod tests {
     }
 
     #[test]
+    fn defaults_turn_off_cjk_latin_space() {
+        let s = schema_order(&paragraph_defaults(
+            r#"<w:pPrDefault><w:pPr><w:spacing w:after="0" /></w:pPr></w:pPrDefault>"#,
+        ));
+        assert_eq!(
+            s,
+            r#"<w:pPrDefault><w:pPr><w:widowControl /><w:autoSpaceDE w:val="0" /><w:autoSpaceDN w:val="0" /><w:spacing w:after="0" /></w:pPr></w:pPrDefault>"#
+        );
+    }
+
+    #[test]
     fn normal_becomes_the_default_style() {
         let s = default_paragraph_style(
             r#"<w:style w:type="paragraph" w:styleId="Normal"><w:name w:val="Normal" /></w:style>"#,
@@ -1436,7 +1593,11 @@ mod tests {
 
     #[test]
     fn sections_reference_footer_and_draft_header() {
-        let xml = utf8(&Paragraph::new().section_property(section(true, true)).build());
+        let all = Furniture { draft: true, footer: true, restart: true };
+        let xml = utf8(&Paragraph::new().section_property(section(true, all)).build());
+        assert!(xml.contains(r#"<w:pgNumType w:start="1""#), "{xml}");
+        let front = utf8(&Paragraph::new().section_property(section(false, Furniture::default())).build());
+        assert!(!front.contains("footerReference") && !front.contains("pgNumType"), "{front}");
         assert!(xml.contains(r#"w:footerReference w:type="default" r:id="rIdFooter1""#), "{xml}");
         assert!(xml.contains(r#"w:headerReference w:type="default" r:id="rIdHeader1""#), "{xml}");
         assert!(xml.contains(r#"w:orient="landscape""#), "{xml}");
@@ -1461,7 +1622,7 @@ mod tests {
     /// `word/document.xml` of `blocks`, before the finishing steps.
     fn body(blocks: Vec<Block>) -> String {
         let doc = Document { meta: meta(), blocks };
-        let mut w = Writer::new(&doc);
+        let mut w = Writer::new(&doc, None);
         for (i, b) in doc.blocks.iter().enumerate() {
             w.block(i, b).unwrap();
         }
@@ -1512,7 +1673,7 @@ mod tests {
             h("after"),
         ];
         let doc = Document { meta: meta(), blocks };
-        let texts = |scope| toc_entries(&doc, 3, scope).into_iter().map(|e| e.text).collect::<Vec<_>>();
+        let texts = |scope| toc_entries(&doc, 3, scope, None).into_iter().map(|e| e.text).collect::<Vec<_>>();
         assert_eq!(texts(Some("s")), ["inside"]);
         assert_eq!(texts(None), ["before", "inside", "after"]);
         assert!(texts(Some("missing")).is_empty());

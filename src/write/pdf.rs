@@ -2,16 +2,17 @@
 //! serves the one generated source from memory, fonts from the binary (and, when asked,
 //! from the system or `--font-path`), no other file, and `today()` from the data.
 
-use crate::doc::Meta;
+use crate::doc::{Block, Document, HeadingPages, Meta};
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
-use typst::foundations::{Bytes, Datetime, Smart};
+use typst::foundations::{Bytes, Datetime, Label, Smart};
+use typst::introspection::Introspector as _;
 use typst::layout::{Frame, FrameItem};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
-use typst::utils::LazyHash;
+use typst::utils::{LazyHash, PicoStr};
 use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
 
@@ -213,4 +214,24 @@ pub fn pdf(doc: &PagedDocument, meta: &Meta, opts: &PdfOptions) -> Result<Vec<u8
 /// Number of pages.
 pub fn page_count(doc: &PagedDocument) -> usize {
     doc.pages().len()
+}
+
+/// The page number printed on the page of every outline heading of `doc`, from its layout
+/// `laid` (the logical number, as the footer shows it: the main matter counts from 1). Each
+/// heading is found by the label the Typst writer gave it
+/// ([`crate::write::typst::heading_label`]).
+pub fn heading_pages(laid: &PagedDocument, doc: &Document) -> HeadingPages {
+    let introspector = laid.introspector();
+    doc.blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| matches!(b, Block::Heading { outline: true, .. }))
+        .filter_map(|(i, _)| {
+            let label = Label::new(PicoStr::intern(&crate::write::typst::heading_label(i)))?;
+            let location = introspector.query_label(label).ok()?.location()?;
+            let page = introspector.page(location)?;
+            let number = laid.pages().get(page.get() - 1)?.number;
+            Some((i, u32::try_from(number).ok()?))
+        })
+        .collect()
 }

@@ -21,10 +21,34 @@ pub const HEADING_PT: [u8; 4] = [16, 14, 12, 12];
 pub const TITLE_PT: u8 = 26;
 /// Cover subtitle size in points (二号).
 pub const SUBTITLE_PT: u8 = 22;
+/// Cover lines (项目名称 …) size in points (四号).
+pub const COVER_PT: u8 = 14;
 /// Caption and note size in points (五号).
 pub const SMALL_PT: u8 = 10;
-/// Line spacing as a multiple of the font size.
+/// Line pitch (baseline to baseline) of text outside tables as a multiple of its font size:
+/// every line is exactly this high in both formats (Typst: text edges and no leading; DOCX:
+/// `w:lineRule="exact"`), so that the two lay out alike and the PDF's page numbers hold for
+/// the DOCX's 目录. Paragraphs add no space of their own.
 pub const LINE_SPACING: f32 = 1.5;
+/// Line pitch of table cell text as a multiple of the table's font size (compact, so that a
+/// form such as 公开04 fits its page).
+pub const TABLE_LINE_SPACING: f32 = 1.2;
+/// Cell padding left and right, in points.
+pub const CELL_INSET_X_PT: f32 = 3.0;
+/// Cell padding top and bottom, in points.
+pub const CELL_INSET_Y_PT: f32 = 1.0;
+/// Width of table rules in points. The PDF draws them over the cell edges; LibreOffice and
+/// Word make each row taller by the rule, so the DOCX's cell padding top and bottom is
+/// smaller by half of it.
+pub const TABLE_RULE_PT: f32 = 0.5;
+/// Space above a heading as a multiple of the heading's size (dropped at the top of a page
+/// in the PDF).
+pub const HEADING_ABOVE: f32 = 1.0;
+/// Space below a heading as a multiple of the heading's size.
+pub const HEADING_BELOW: f32 = 0.5;
+/// Where a CJK glyph's em box sits on its baseline: the part above it (the rest, 0.12 em,
+/// is below). A line of pitch `p` em puts half of `p − 1` em above and below the em box.
+pub const EM_ASCENT: f32 = 0.88;
 /// First-line indent of body paragraphs, in characters.
 pub const INDENT_CHARS: u8 = 2;
 

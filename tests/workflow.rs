@@ -1,0 +1,265 @@
+//! The everyday workflow, end to end with the real binary: `new` + `new-project` make a folder
+//! that `check` accepts and `build` renders; `watch` rebuilds after an edit and keeps the last
+//! good outputs when the input breaks; `batch` builds many departments, goes on past a broken
+//! one and prints the summary; a build killed with SIGKILL leaves the previous outputs intact.
+
+mod common;
+
+use common::{copy_dir, copy_fixture, replace_once, run, BIN};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const LIMIT: Duration = Duration::from_secs(60);
+
+fn pdftext(pdf: &Path) -> String {
+    pdftext_mode(pdf, "-layout")
+}
+
+/// `-raw` keeps content-stream order (the rotated draft mark stays together).
+fn pdftext_mode(pdf: &Path, mode: &str) -> String {
+    let out = Command::new("pdftotext").args([mode, "-enc", "UTF-8"]).arg(pdf).arg("-").output().expect("pdftotext (poppler-utils) is installed");
+    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
+    String::from_utf8_lossy(&out.stdout).chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 temp path")
+}
+
+#[test]
+fn new_department_is_accepted_and_renders() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dept = tmp.path().join("新部门-2025");
+    let r = run(&["new", s(&dept), "--department", "岚县测试局 & <#x> {{ y }}", "--year", "2025", "--code", "901"], LIMIT);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    for f in ["department.yaml", "explanation.yaml", "tables/01-summary.yaml", "tables/10-statistics.yaml", "projects/example.yaml"] {
+        assert!(dept.join(f).is_file(), "new wrote no {f}");
+    }
+    let r = run(&["new-project", s(&dept), "p-2"], LIMIT);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    assert!(dept.join("projects/p-2.yaml").is_file());
+
+    let r = run(&["check", s(&dept)], LIMIT);
+    assert_eq!(r.code, Some(0), "check must accept a new folder: {}", r.both());
+    assert!(r.stderr.contains("0 errors, 0 warnings"), "{}", r.both());
+
+    let out = tmp.path().join("out");
+    let r = run(&["build", s(&dept), "-o", s(&out)], LIMIT);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let text = pdftext(&out.join("新部门-2025.pdf"));
+    for want in ["岚县测试局&<#x>{{y}}", "2025年度部门决算公开", "本表无数据", "名词解释", "示例项目", "项目p-2"] {
+        assert!(text.contains(want), "new department's PDF lacks {want}");
+    }
+    assert!(pdftext_mode(&out.join("新部门-2025.pdf"), "-raw").contains("仅供内部审核"), "a new department is a draft");
+    assert!(out.join("新部门-2025.docx").is_file());
+}
+
+#[test]
+fn new_refuses_to_overwrite_and_bad_ids() {
+    let (_tmp, dept) = copy_fixture("clean");
+    let before = std::fs::read(dept.join("department.yaml")).unwrap();
+    let r = run(&["new", s(&dept), "--department", "x", "--year", "2024"], LIMIT);
+    assert_eq!(r.code, Some(2), "{}", r.both());
+    assert!(r.stderr.contains("already exists; nothing written"), "{}", r.both());
+    assert_eq!(std::fs::read(dept.join("department.yaml")).unwrap(), before);
+
+    for bad in ["../../etc/passwd", "a/b", "", "-x", "p 1"] {
+        let r = run(&["new-project", s(&dept), "--", bad], LIMIT);
+        assert_eq!(r.code, Some(2), "id {bad:?}: {}", r.both());
+        assert!(r.stderr.contains("expected letters, digits"), "{}", r.both());
+    }
+    let r = run(&["new-project", s(&dept), "p01"], LIMIT);
+    assert_eq!(r.code, Some(2), "{}", r.both());
+    let r = run(&["new-project", s(&dept.join("tables")), "p9"], LIMIT);
+    assert_eq!(r.code, Some(2), "{}", r.both());
+    assert!(r.stderr.contains("not a department folder"), "{}", r.both());
+    let r = run(&["new", s(&dept.parent().unwrap().join("y")), "--department", "x", "--year", "24"], LIMIT);
+    assert_eq!(r.code, Some(2), "{}", r.both());
+}
+
+/// A running `juesuan watch`, its stderr lines arriving on a channel.
+struct Watch {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Watch {
+    fn start(dept: &Path, out: &Path) -> Watch {
+        let mut child = Command::new(BIN)
+            .args(["watch", s(dept), "-o", s(out), "--format", "pdf"])
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("binary runs");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Watch { child, lines, seen: Vec::new() }
+    }
+
+    /// Waits for a line containing `needle`; returns it.
+    fn wait_for(&mut self, needle: &str) -> String {
+        let deadline = Instant::now() + LIMIT;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if line.contains(needle) {
+                        return line;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        panic!("watch never printed {needle:?}; it printed:\n{}", self.seen.join("\n"));
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn watch_rebuilds_after_an_edit_and_keeps_outputs_on_bad_input() {
+    let (tmp, dept) = copy_fixture("clean");
+    let out = tmp.path().join("out");
+    let mut w = Watch::start(&dept, &out);
+    w.wait_for("booklet: wrote");
+    w.wait_for("done in");
+    let booklet = out.join("dept.pdf");
+    assert!(pdftext(&booklet).contains("岚县科技成果转化服务平台运维经费"));
+
+    // Mtime resolution: make sure the edit is a different (mtime, size).
+    std::thread::sleep(Duration::from_millis(50));
+    replace_once(&dept, "projects/p01.yaml", "name: \"岚县科技成果转化服务平台运维经费\"", "name: \"岚县科技成果转化平台运维经费（改）\"");
+    w.wait_for("changed: projects/p01.yaml");
+    w.wait_for("report p01: wrote");
+    w.wait_for("booklet: wrote");
+    w.wait_for("done in");
+    assert!(pdftext(&out.join("dept-p01.pdf")).contains("岚县科技成果转化平台运维经费（改）"));
+    assert!(pdftext(&booklet).contains("岚县科技成果转化平台运维经费（改）"));
+
+    // Broken YAML: the error with its location, and the last good outputs stay as they were.
+    let good = std::fs::read(&booklet).unwrap();
+    let good_report = std::fs::read(out.join("dept-p01.pdf")).unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    replace_once(&dept, "projects/p01.yaml", "weight: 20", "weight: [20");
+    let err = w.wait_for("projects/p01.yaml:");
+    assert!(err.contains(": error: "), "{err}");
+    w.wait_for("not rebuilt");
+    assert_eq!(std::fs::read(&booklet).unwrap(), good, "a bad edit changed the booklet");
+    assert_eq!(std::fs::read(out.join("dept-p01.pdf")).unwrap(), good_report);
+
+    // Fixing it rebuilds again.
+    std::thread::sleep(Duration::from_millis(50));
+    replace_once(&dept, "projects/p01.yaml", "weight: [20", "weight: 20");
+    w.wait_for("report p01: wrote");
+    w.wait_for("booklet: wrote");
+}
+
+fn sample_root(n: usize) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("root");
+    let r = run(&["gen-sample", s(&root.join("county")), "--count", &n.to_string(), "--rows", "40", "--projects", "3"], LIMIT);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    (tmp, root)
+}
+
+#[test]
+fn batch_builds_every_department_and_goes_on_past_a_broken_one() {
+    let (tmp, root) = sample_root(3);
+    // One broken department and one with check errors.
+    copy_dir(&common::fixture("clean"), &root.join("broken"));
+    replace_once(&root.join("broken"), "tables/02-income.yaml", "fiscal: 120.00", "fiscal: 1. 20");
+    copy_dir(&common::fixture("clean"), &root.join("errors"));
+    replace_once(&root.join("errors"), "tables/02-income.yaml", "fiscal: 120.00", "fiscal: 121.00");
+    let out = tmp.path().join("out");
+    let r = run(&["batch", s(&root), "-o", s(&out), "--jobs", "2", "--format", "pdf"], Duration::from_secs(300));
+    assert_eq!(r.code, Some(2), "a failed department must make the batch fail: {}", r.both());
+    // Plain progress lines when stderr is not a terminal.
+    for n in 1..=5 {
+        assert!(r.stderr.contains(&format!("[{n}/5] ")), "{}", r.both());
+    }
+    let summary: Vec<&str> = r.stdout.lines().collect();
+    assert!(summary[0].starts_with("department") && summary[0].contains("errors") && summary[0].contains("pages"), "{}", r.stdout);
+    let row = |name: &str| summary.iter().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("no row {name}: {}", r.stdout)).to_string();
+    assert!(row("broken ").contains("FAILED"), "{}", r.stdout);
+    assert!(row("broken ").contains("tables/02-income.yaml:"), "the failure names its location: {}", r.stdout);
+    let errors_row = row("errors ");
+    let cols: Vec<&str> = errors_row.split_whitespace().collect();
+    assert!(cols[1].parse::<usize>().unwrap() > 0 && errors_row.contains("built"), "{errors_row}");
+    for i in 1..=3 {
+        let name = format!("county/sample-{i:03}");
+        let cols: Vec<String> = row(&name).split_whitespace().map(String::from).collect();
+        assert_eq!(cols[1], "0", "{}", r.stdout);
+        assert!(cols[3].parse::<usize>().unwrap() > 10, "pages: {}", r.stdout);
+        let text = pdftext(&out.join(format!("county/sample-{i:03}.pdf")));
+        assert!(text.contains(&format!("样例部门{i:03}")), "wrong PDF for {name}");
+    }
+    assert!(out.join("errors.pdf").is_file());
+    assert!(!out.join("broken.pdf").exists());
+    assert!(r.stdout.contains("5 departments: 4 built, 1 not built"), "{}", r.stdout);
+
+    // --strict refuses the department with errors: exit 2 still (broken), and no new PDF.
+    std::fs::remove_dir_all(root.join("broken")).unwrap();
+    let out2 = tmp.path().join("out2");
+    let r = run(&["batch", s(&root), "-o", s(&out2), "--format", "pdf", "--strict"], Duration::from_secs(300));
+    assert_eq!(r.code, Some(1), "{}", r.both());
+    assert!(!out2.join("errors.pdf").exists());
+    assert!(r.stdout.contains("not built (--strict)"), "{}", r.stdout);
+}
+
+/// Kills real builds with SIGKILL at many moments: the previous PDF and DOCX are always
+/// either the old file or the new one, whole, never a mixture or a truncated file.
+#[test]
+fn sigkill_never_leaves_a_half_written_output() {
+    let (tmp, dept) = copy_fixture("clean");
+    let out = tmp.path().join("out");
+    let r = run(&["build", s(&dept), "-o", s(&out)], LIMIT);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let old_pdf = std::fs::read(out.join("dept.pdf")).unwrap();
+    let old_docx = std::fs::read(out.join("dept.docx")).unwrap();
+    replace_once(&dept, "department.yaml", "岚县科学技术局\"", "岚县科学技术局（新）\"");
+    let fresh = tmp.path().join("fresh");
+    let r = run(&["build", s(&dept), "-o", s(&fresh)], LIMIT);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let new_pdf = std::fs::read(fresh.join("dept.pdf")).unwrap();
+    let new_docx = std::fs::read(fresh.join("dept.docx")).unwrap();
+    assert_ne!(old_pdf, new_pdf);
+
+    // How long a build takes here, so the kills spread over all of it.
+    let t = Instant::now();
+    let r = run(&["build", s(&dept), "-o", s(&tmp.path().join("timing"))], LIMIT);
+    assert_eq!(r.code, Some(0));
+    let full = t.elapsed();
+    let mut outcomes = [0usize; 2];
+    for i in 0..24u32 {
+        // Back to the old outputs so every kill starts from the same state.
+        std::fs::write(out.join("dept.pdf"), &old_pdf).unwrap();
+        std::fs::write(out.join("dept.docx"), &old_docx).unwrap();
+        let mut child = Command::new(BIN).args(["build", s(&dept), "-o", s(&out)]).stderr(Stdio::null()).spawn().unwrap();
+        std::thread::sleep(full * i / 20);
+        let _ = child.kill(); // SIGKILL on Unix
+        let _ = child.wait();
+        let pdf = std::fs::read(out.join("dept.pdf")).unwrap();
+        let docx = std::fs::read(out.join("dept.docx")).unwrap();
+        assert!(pdf == old_pdf || pdf == new_pdf, "kill {i}: dept.pdf is neither the old nor the new file ({} bytes)", pdf.len());
+        assert!(docx == old_docx || docx == new_docx, "kill {i}: dept.docx is neither the old nor the new file");
+        outcomes[usize::from(pdf == new_pdf)] += 1;
+    }
+    // The kills hit both before and after the rename (otherwise the test proved nothing).
+    assert!(outcomes[0] > 0 && outcomes[1] > 0, "old/new outcomes: {outcomes:?}");
+}
