@@ -49,7 +49,12 @@ fn built() -> &'static (tempfile::TempDir, String, String) {
         let out = juesuan(&["build", SEED, "-o", tmp.path().to_str().unwrap()]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let xml = part(&tmp.path().join("lanxian-kfq-2024.docx"), "word/document.xml");
-        let pdf = Command::new("pdftotext").args(["-layout", "-enc", "UTF-8"]).arg(tmp.path().join("lanxian-kfq-2024.pdf")).arg("-").output().unwrap();
+        let pdf = Command::new("pdftotext")
+            .args(["-layout", "-enc", "UTF-8"])
+            .arg(tmp.path().join("lanxian-kfq-2024.pdf"))
+            .arg("-")
+            .output()
+            .unwrap();
         // Drop the page-number lines so that paragraphs crossing a page read continuously.
         let pdf_text: String = String::from_utf8_lossy(&pdf.stdout)
             .lines()
@@ -84,7 +89,12 @@ fn toc_page_numbers_are_the_pdfs() {
     assert!(entries.iter().all(|(_, page)| page.parse::<u32>().is_ok()), "every entry has a number: {entries:?}");
     assert!(!xml.contains("w:dirty=\"true\""), "numbers known: Word is not asked to refresh");
     // The PDF's own 目录 (pages 2–3, after the cover) lists the same numbers.
-    let pdf = Command::new("pdftotext").args(["-layout", "-enc", "UTF-8", "-f", "2", "-l", "3"]).arg(tmp.path().join("lanxian-kfq-2024.pdf")).arg("-").output().unwrap();
+    let pdf = Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8", "-f", "2", "-l", "3"])
+        .arg(tmp.path().join("lanxian-kfq-2024.pdf"))
+        .arg("-")
+        .output()
+        .unwrap();
     let pdf_toc: Vec<(String, String)> = String::from_utf8_lossy(&pdf.stdout)
         .lines()
         .filter_map(|l| {
@@ -148,14 +158,24 @@ fn word_structure_is_real() {
     assert!(xml.contains("TOC \\o \"1-2\""), "a TOC field");
     assert_eq!(xml.matches("TOC \\o \"1-4\" \\b ").count(), 28, "each report's own TOC is scoped by a bookmark");
 
-    assert!(xml.contains("<w:pStyle w:val=\"TOC2\"") && docx_text(xml).contains("五、一般公共预算财政拨款支出决算表"), "TOC filled");
+    assert!(
+        xml.contains("<w:pStyle w:val=\"TOC2\"") && docx_text(xml).contains("五、一般公共预算财政拨款支出决算表"),
+        "TOC filled"
+    );
     let sections = xml.matches("<w:sectPr").count();
-    assert_eq!(xml.matches("<w:footerReference").count(), sections - 1, "every section but the front matter has the footer");
+    assert_eq!(
+        xml.matches("<w:footerReference").count(),
+        sections - 1,
+        "every section but the front matter has the footer"
+    );
     assert_eq!(xml.matches("<w:pgNumType w:start=\"1\"").count(), 1, "page numbers start at 第一部分");
     let footer = part(&tmp.path().join("lanxian-kfq-2024.docx"), "word/footer1.xml");
     assert!(footer.contains(" PAGE "), "page number field");
     let styles = part(&tmp.path().join("lanxian-kfq-2024.docx"), "word/styles.xml");
-    assert!(styles.contains("w:eastAsia=\"宋体\"") && styles.contains("w:eastAsia=\"黑体\""), "Chinese Office font names");
+    assert!(
+        styles.contains("w:eastAsia=\"宋体\"") && styles.contains("w:eastAsia=\"黑体\""),
+        "Chinese Office font names"
+    );
     assert!(styles.contains("w:firstLineChars=\"200\""), "2-character first-line indent");
     let core = part(&tmp.path().join("lanxian-kfq-2024.docx"), "docProps/core.xml");
     assert!(core.contains("<dc:creator>岚县经济技术开发区管理委员会</dc:creator>") && core.contains("zh-CN"));
@@ -168,14 +188,19 @@ fn docx_is_deterministic_and_escapes_hostile_text() {
     copy_dir(Path::new(SEED), &dir);
     let p = dir.join("projects/p01.yaml");
     let evil = r##"name: '#read("/etc/passwd") $x$ *a* _b_ [c] <d> @e \f {{ g }} & " '''"##;
-    let text: String = std::fs::read_to_string(&p).unwrap().lines().map(|l| if l.starts_with("name: ") { format!("{evil}\n") } else { format!("{l}\n") }).collect();
+    let text: String = std::fs::read_to_string(&p)
+        .unwrap()
+        .lines()
+        .map(|l| if l.starts_with("name: ") { format!("{evil}\n") } else { format!("{l}\n") })
+        .collect();
     std::fs::write(&p, text).unwrap();
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     for o in [&a, &b] {
         let out = juesuan(&["report", dir.to_str().unwrap(), "p01", "-o", o.to_str().unwrap(), "--format", "docx"]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
-    let (da, db) = (std::fs::read(a.join("h-2024-p01.docx")).unwrap(), std::fs::read(b.join("h-2024-p01.docx")).unwrap());
+    let (da, db) =
+        (std::fs::read(a.join("h-2024-p01.docx")).unwrap(), std::fs::read(b.join("h-2024-p01.docx")).unwrap());
     assert!(da == db, "two builds differ");
     let xml = part(&a.join("h-2024-p01.docx"), "word/document.xml");
     assert!(xml.contains("&lt;d&gt;") && xml.contains("&amp;"), "escaped in XML");

@@ -318,14 +318,34 @@ fn lines_are_exact_and_merged_rows_stay_together() {
     let parts = unzip(&docx(&sample()).unwrap());
     let styles = &parts["word/styles.xml"];
     // 12 pt body at 1.5: exactly 18 pt, as the PDF's lines.
-    assert!(styles.contains("<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"360\" w:lineRule=\"exact\" />"), "{styles}");
+    assert!(
+        styles.contains("<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"360\" w:lineRule=\"exact\" />"),
+        "{styles}"
+    );
     assert!(styles.contains("<w:autoSpaceDE w:val=\"0\" />") && styles.contains("<w:widowControl />"));
     let xml = &parts["word/document.xml"];
     // 9 pt cells at 1.2: 10.8 pt.
     assert!(xml.contains("w:line=\"216\" w:lineRule=\"exact\""));
-    // The form's two header rows keep with the first body row; its body rows do not.
-    let form = xml.split("<w:tbl>").nth(1).unwrap().split("</w:tbl>").next().unwrap();
-    let rows: Vec<&str> = form.split("<w:tr>").skip(1).collect();
-    let kept: Vec<bool> = rows.iter().map(|r| r.contains("<w:keepNext />")).collect();
-    assert_eq!(kept, [true, true, false, false, false]);
+    // The small form is kept whole: every row keeps with the next.
+    assert_eq!(kept_rows(xml, 0), [true, true, true, true, false]);
+
+    // A long table: header rows and rows of a row span keep with the next, others do not.
+    let mut long = form_table();
+    long.rows.extend((0..8).map(|i| {
+        vec![cell(&format!("行{i}"), 1, 1, Align::Left, false), num("1"), num("2"), cell("", 1, 1, Align::Left, false)]
+    }));
+    long.rows[6][0].rowspan = 2;
+    long.rows[7].remove(0);
+    let mut doc = sample();
+    doc.blocks = vec![Block::Table(long)];
+    let xml = &unzip(&docx(&doc).unwrap())["word/document.xml"];
+    let kept = kept_rows(xml, 0);
+    assert_eq!(kept.len(), 13);
+    assert_eq!(kept.iter().enumerate().filter(|(_, k)| **k).map(|(i, _)| i).collect::<Vec<_>>(), [0, 1, 6]);
+}
+
+/// For each row of the `n`-th table: does it keep with the next one?
+fn kept_rows(xml: &str, n: usize) -> Vec<bool> {
+    let table = xml.split("<w:tbl>").nth(n + 1).unwrap().split("</w:tbl>").next().unwrap();
+    table.split("<w:tr>").skip(1).map(|r| r.contains("<w:keepNext />")).collect()
 }

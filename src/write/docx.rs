@@ -30,10 +30,9 @@ use crate::write::style as st;
 use docx_rs::{
     create_footer_rid, create_header_rid, AlignmentType, BorderType, BreakType, Docx, FieldCharType, Footer, Header,
     Hyperlink, HyperlinkType, InstrText, LineSpacing, LineSpacingType, PageMargin, PageNumType, PageOrientationType,
-    PageSize,
-    Paragraph, Run, RunFonts, SectionProperty, SpecialIndentType, Style, StyleType, Tab, TabLeaderType, TabValueType,
-    Table, TableBorder, TableBorderPosition, TableBorders, TableCell, TableCellMargins, TableLayoutType, TableRow,
-    VAlignType, VMergeType, WidthType, XMLDocx,
+    PageSize, Paragraph, Run, RunFonts, SectionProperty, SpecialIndentType, Style, StyleType, Tab, TabLeaderType,
+    TabValueType, Table, TableBorder, TableBorderPosition, TableBorders, TableCell, TableCellMargins, TableLayoutType,
+    TableRow, VAlignType, VMergeType, WidthType, XMLDocx,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -328,14 +327,9 @@ fn para_style(id: &str, name: &str) -> Style {
 fn heading_look(id: &str, name: &str, level: u8) -> Style {
     let pt = st::HEADING_PT[usize::from(level.clamp(1, 4)) - 1];
     let size = f32::from(pt);
-    let mut s = para_style(id, name)
-        .next(ids::BODY)
-        .fonts(sans())
-        .bold()
-        .size(half_points(pt))
-        .line_spacing(
-            lines(pt).before(twentieths(size * st::HEADING_ABOVE)).after(twentieths(size * st::HEADING_BELOW)),
-        );
+    let mut s = para_style(id, name).next(ids::BODY).fonts(sans()).bold().size(half_points(pt)).line_spacing(
+        lines(pt).before(twentieths(size * st::HEADING_ABOVE)).after(twentieths(size * st::HEADING_BELOW)),
+    );
     s.paragraph_property = s.paragraph_property.keep_next(true).keep_lines(true);
     s
 }
@@ -732,14 +726,12 @@ fn toc_entries(doc: &Document, depth: u8, scope: Option<&str>, pages: Option<&BT
     };
     (start..end)
         .filter_map(|i| match &doc.blocks[i] {
-            Block::Heading { level, text, outline: true, .. } if *level <= depth => {
-                Some(TocEntry {
-                    level: *level,
-                    text: text.clone(),
-                    bookmark: heading_bookmark(i),
-                    page: pages.and_then(|p| p.get(&i).copied()),
-                })
-            }
+            Block::Heading { level, text, outline: true, .. } if *level <= depth => Some(TocEntry {
+                level: *level,
+                text: text.clone(),
+                bookmark: heading_bookmark(i),
+                page: pages.and_then(|p| p.get(&i).copied()),
+            }),
             _ => None,
         })
         .collect()
@@ -859,14 +851,17 @@ fn table(t: &TreeTable, width: u32) -> Result<Table, DocxError> {
     let cols = grid(&t.widths, width);
     let grid_rows = slots(t)?;
     // A row stays on the page of the next one when it is a header row (no header alone at
-    // the foot of a page) or a row span goes on into the next row (as the PDF keeps merged
-    // cells whole): Word and LibreOffice keep rows together through `keepNext` on their
-    // paragraphs.
+    // the foot of a page), a row span goes on into the next row (as the PDF keeps merged
+    // cells whole), or the table is small enough to be kept whole
+    // ([`st::WHOLE_TABLE_ROWS`]): Word and LibreOffice keep rows together through
+    // `keepNext` on their paragraphs.
     let header_rows = usize::from(t.header_rows);
+    let whole = grid_rows.len() <= st::WHOLE_TABLE_ROWS;
     let keep: Vec<bool> = (0..grid_rows.len())
         .map(|r| {
-            let spanned = grid_rows.get(r + 1).is_some_and(|next| next.iter().any(|s| matches!(s, Slot::Continue { .. })));
-            r + 1 < grid_rows.len() && (r < header_rows || spanned)
+            let spanned =
+                grid_rows.get(r + 1).is_some_and(|next| next.iter().any(|s| matches!(s, Slot::Continue { .. })));
+            r + 1 < grid_rows.len() && (whole || r < header_rows || spanned)
         })
         .collect();
     let rows = grid_rows

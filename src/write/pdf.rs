@@ -54,7 +54,7 @@ impl FontSet {
         }
         for face in db.faces() {
             let from_dir = matches!(&face.source, fontdb::Source::File(p) if dirs.iter().any(|d| p.starts_with(d)));
-            if !from_dir && !face.families.iter().any(|(f, _)| wanted.iter().any(|w| *w == f)) {
+            if !from_dir && !face.families.iter().any(|(f, _)| wanted.contains(&f)) {
                 continue;
             }
             if let Some((data, index)) = db.with_face_data(face.id, |data, index| (data.to_vec(), index)) {
@@ -132,7 +132,8 @@ fn main_id() -> FileId {
 
 /// Lays out `source`; `date` (YYYY-MM-DD from the data) answers `datetime.today()`.
 pub fn compile(source: &str, fonts: &FontSet, date: Option<&str>) -> Result<PagedDocument, TypstError> {
-    let world = MemoryWorld { fonts, main: Source::new(main_id(), source.to_string()), today: date.and_then(parse_date) };
+    let world =
+        MemoryWorld { fonts, main: Source::new(main_id(), source.to_string()), today: date.and_then(parse_date) };
     let warned = typst::compile::<PagedDocument>(&world);
     warned.output.map_err(|errs| TypstError(describe(&world, &errs)))
 }
@@ -193,7 +194,8 @@ pub struct PdfOptions {
 /// The PDF bytes of a laid-out document; deterministic for the same input.
 pub fn pdf(doc: &PagedDocument, meta: &Meta, opts: &PdfOptions) -> Result<Vec<u8>, TypstError> {
     let standards = if opts.pdf_a {
-        typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_2b]).map_err(|e| TypstError(e.message().to_string()))?
+        typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_2b])
+            .map_err(|e| TypstError(e.message().to_string()))?
     } else {
         typst_pdf::PdfStandards::default()
     };
@@ -206,9 +208,8 @@ pub fn pdf(doc: &PagedDocument, meta: &Meta, opts: &PdfOptions) -> Result<Vec<u8
         standards,
         ..Default::default()
     };
-    typst_pdf::pdf(doc, &options).map_err(|errs| {
-        TypstError(errs.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("\n"))
-    })
+    typst_pdf::pdf(doc, &options)
+        .map_err(|errs| TypstError(errs.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("\n")))
 }
 
 /// Number of pages.

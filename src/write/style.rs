@@ -41,8 +41,10 @@ pub const CELL_INSET_Y_PT: f32 = 1.0;
 /// Word make each row taller by the rule, so the DOCX's cell padding top and bottom is
 /// smaller by half of it.
 pub const TABLE_RULE_PT: f32 = 0.5;
-/// Space above a heading as a multiple of the heading's size (dropped at the top of a page
-/// in the PDF).
+/// A table of at most this many rows (header rows included) is never split across pages.
+pub const WHOLE_TABLE_ROWS: usize = 8;
+/// Space above a heading as a multiple of the heading's size (none at the top of a page; between
+/// two headings the larger of this and the space below the first counts).
 pub const HEADING_ABOVE: f32 = 1.0;
 /// Space below a heading as a multiple of the heading's size.
 pub const HEADING_BELOW: f32 = 0.5;

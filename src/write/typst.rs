@@ -43,19 +43,10 @@ pub fn source(doc: &Document) -> String {
     let _ = writeln!(out, "#let serif = {}", lit(&m.serif));
     let _ = writeln!(out, "#let sans = {}", lit(&m.sans));
     let _ = writeln!(out, "#show: booklet.with(serif: serif, sans: sans, draft: {})", m.draft);
-    // The heading written last, if nothing but anchors came after it.
-    let mut last_heading: Option<u8> = None;
     for (i, b) in doc.blocks.iter().enumerate() {
         match b {
-            Block::Heading { level, .. } => {
-                heading(&mut out, i, b, last_heading);
-                last_heading = Some(*level);
-            }
-            Block::Anchor { .. } => block(&mut out, b),
-            _ => {
-                block(&mut out, b);
-                last_heading = None;
-            }
+            Block::Heading { .. } => heading(&mut out, i, b),
+            _ => block(&mut out, b),
         }
         out.push('\n');
     }
@@ -95,19 +86,14 @@ pub fn heading_label(i: usize) -> String {
     format!("juesuan-h{i}")
 }
 
-/// A heading; an outline heading carries its label. Right after a heading of level `prev`
-/// the space above adds the space below that one, as the DOCX's paragraph spacing does.
-fn heading(out: &mut String, i: usize, b: &Block, prev: Option<u8>) {
+/// A heading; an outline heading carries its label. (Between two headings the larger of
+/// the spaces below and above counts, in Typst as in LibreOffice's layout of the DOCX.)
+fn heading(out: &mut String, i: usize, b: &Block) {
     let Block::Heading { level, text, outline, align } = b else { return };
     let label = if *outline { format!("<{}>", heading_label(i)) } else { String::new() };
     let mut h = format!("[#heading(level: {level}, outlined: {outline}, bookmarked: {outline}, {}){label}]", lit(text));
     if *align != Align::Left {
         h = format!("align({}, {h})", align_name(*align));
-    }
-    if let Some(p) = prev {
-        let size = |l: u8| f32::from(style::HEADING_PT[usize::from(l.clamp(1, 4)) - 1]);
-        let gap = style::HEADING_ABOVE * size(*level) + style::HEADING_BELOW * size(p);
-        h = format!("after-heading({gap:.2}pt, {h})");
     }
     let _ = write!(out, "#{h}");
 }
@@ -138,9 +124,9 @@ fn block(out: &mut String, b: &Block) {
         }
         Block::Toc { title, depth, scope } => {
             let target = match scope {
-                Some(s) => format!(
-                    ", target: selector(heading.where(outlined: true)).after(<{s}-start>).before(<{s}-end>)"
-                ),
+                Some(s) => {
+                    format!(", target: selector(heading.where(outlined: true)).after(<{s}-start>).before(<{s}-end>)")
+                }
                 None => String::new(),
             };
             let _ = write!(out, "#toc-title(sans, {})#outline(title: none, depth: {depth}{target})", lit(title));
@@ -217,7 +203,8 @@ fn table(out: &mut String, t: &Table) {
     let widths: Vec<String> = t.widths.iter().map(|w| format!("{w}fr")).collect();
     let header_rows = usize::from(t.header_rows).min(t.rows.len());
     let head: Vec<String> = t.rows[..header_rows].iter().flatten().map(cell).collect();
-    let _ = write!(out, "#form-table(({},), {}pt, ({}", widths.join(", "), t.font_size, head.join(", "));
+    let whole = t.rows.len() <= style::WHOLE_TABLE_ROWS;
+    let _ = write!(out, "#form-table(({},), {}pt, {whole}, ({}", widths.join(", "), t.font_size, head.join(", "));
     if !head.is_empty() {
         out.push(',');
     }
@@ -236,7 +223,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn headings_carry_labels_and_add_up_spacing() {
+    fn headings_carry_labels() {
         let h = |level, outline| Block::Heading { level, text: "x".into(), outline, align: Align::Left };
         let doc = Document {
             meta: crate::doc::Meta {
@@ -252,8 +239,7 @@ mod tests {
         };
         let src = source(&doc);
         assert!(src.contains("\"x\")<juesuan-h0>]"), "{src}");
-        // 1.0 × 12 pt above the second plus 0.5 × 12 pt below the first.
-        assert!(src.contains("#after-heading(18.00pt, [#heading(level: 4, outlined: false"), "{src}");
+        assert!(src.contains("#[#heading(level: 4, outlined: false, bookmarked: false, \"x\")]"), "{src}");
         assert!(src.starts_with("// Style settings") && src.contains("line: 1.5,"));
     }
 
