@@ -53,6 +53,11 @@ fn new_department_is_accepted_and_renders() {
     for want in ["岚县测试局&<#x>{{y}}", "2025年度部门决算公开", "本表无数据", "名词解释", "示例项目", "项目p-2"] {
         assert!(text.contains(want), "new department's PDF lacks {want}");
     }
+    // An empty department reads as sentences, not as blanks where a ratio of zeros would go.
+    for bad in ["的。", "的%", "占比。", "NaN"] {
+        assert!(!text.contains(bad), "new department's PDF has {bad:?}");
+    }
+    assert!(text.contains("2025年一般公共预算财政拨款决算支出0万元。"), "zero total: the 占比 clause is left out");
     assert!(pdftext_mode(&out.join("新部门-2025.pdf"), "-raw").contains("仅供内部审核"), "a new department is a draft");
     assert!(out.join("新部门-2025.docx").is_file());
 }
