@@ -80,23 +80,28 @@ pub fn outputs(
 ) -> Result<(Vec<Output>, usize), BuildError> {
     let mut out = Vec::new();
     let mut pages = 0;
-    // The PDF's page numbers of the headings, for the DOCX's 目录 (none without a PDF).
+    // The PDF layout's page numbers of the headings fill the DOCX's 目录, so the layout is
+    // made for a DOCX-only build too (its PDF export, the costly part, is skipped).
     let mut heading_pages = None;
-    if opts.pdf {
+    if opts.pdf || opts.docx {
         let src = crate::write::typst::source(doc);
-        if opts.emit_typst {
+        if opts.emit_typst && opts.pdf {
             out.push(Output { name: format!("{stem}.typ"), bytes: src.clone().into_bytes() });
         }
         let laid = pdf::compile(&src, fonts, doc.meta.date.as_deref()).map_err(|e| BuildError::Internal(e.to_string()))?;
-        let missing = pdf::missing_glyphs(&laid);
-        if !missing.is_empty() {
-            return Err(BuildError::MissingGlyphs(locate_chars(dir, &missing, &fonts.families())));
-        }
-        pages = pdf::page_count(&laid);
         heading_pages = Some(pdf::heading_pages(&laid, doc));
-        let bytes = pdf::pdf(&laid, &doc.meta, &PdfOptions { pdf_a: opts.pdf_a, fallback_date: Some(format!("{year}-12-31")) })
-            .map_err(|e| BuildError::Internal(e.to_string()))?;
-        out.push(Output { name: format!("{stem}.pdf"), bytes });
+        if opts.pdf {
+            // Only the PDF draws with these fonts; Word uses the installed 宋体/黑体.
+            let missing = pdf::missing_glyphs(&laid);
+            if !missing.is_empty() {
+                return Err(BuildError::MissingGlyphs(locate_chars(dir, &missing, &fonts.families())));
+            }
+            pages = pdf::page_count(&laid);
+            let bytes =
+                pdf::pdf(&laid, &doc.meta, &PdfOptions { pdf_a: opts.pdf_a, fallback_date: Some(format!("{year}-12-31")) })
+                    .map_err(|e| BuildError::Internal(e.to_string()))?;
+            out.push(Output { name: format!("{stem}.pdf"), bytes });
+        }
     }
     if opts.docx {
         let bytes = crate::write::docx::docx_with_pages(doc, heading_pages.as_ref())

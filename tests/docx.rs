@@ -111,6 +111,20 @@ fn toc_page_numbers_are_the_pdfs() {
     assert_eq!(entries[0], ("第一部分　概况".replace('　', ""), "1".to_string()));
 }
 
+/// A DOCX-only build fills the 目录 page numbers too: it is byte-identical to the DOCX
+/// written beside the PDF.
+#[test]
+fn docx_alone_is_the_same_docx() {
+    let (tmp, _, _) = built();
+    let alone = tempfile::tempdir().unwrap();
+    let out = juesuan(&["build", SEED, "-o", alone.path().to_str().unwrap(), "--format", "docx"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!alone.path().join("lanxian-kfq-2024.pdf").exists(), "--format docx writes no PDF");
+    let a = std::fs::read(alone.path().join("lanxian-kfq-2024.docx")).unwrap();
+    let b = std::fs::read(tmp.path().join("lanxian-kfq-2024.docx")).unwrap();
+    assert!(a == b, "DOCX-only output differs from the DOCX built with the PDF");
+}
+
 #[test]
 fn docx_and_pdf_carry_the_same_wording() {
     let (_, xml, pdf) = built();
