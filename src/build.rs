@@ -80,32 +80,44 @@ pub fn outputs(
 ) -> Result<(Vec<Output>, usize), BuildError> {
     let mut out = Vec::new();
     let mut pages = 0;
-    // The PDF layout's page numbers of the headings fill the DOCX's 目录, so the layout is
-    // made for a DOCX-only build too (its PDF export, the costly part, is skipped).
-    let mut heading_pages = None;
-    if opts.pdf || opts.docx {
-        let src = crate::write::typst::source(doc);
-        if opts.emit_typst && opts.pdf {
-            out.push(Output { name: format!("{stem}.typ"), bytes: src.clone().into_bytes() });
-        }
-        let laid = pdf::compile(&src, fonts, doc.meta.date.as_deref()).map_err(|e| BuildError::Internal(e.to_string()))?;
-        heading_pages = Some(pdf::heading_pages(&laid, doc));
-        if opts.pdf {
-            // Only the PDF draws with these fonts; Word uses the installed 宋体/黑体.
-            let missing = pdf::missing_glyphs(&laid);
-            if !missing.is_empty() {
-                return Err(BuildError::MissingGlyphs(locate_chars(dir, &missing, &fonts.families())));
-            }
-            pages = pdf::page_count(&laid);
-            let bytes =
-                pdf::pdf(&laid, &doc.meta, &PdfOptions { pdf_a: opts.pdf_a, fallback_date: Some(format!("{year}-12-31")) })
-                    .map_err(|e| BuildError::Internal(e.to_string()))?;
-            out.push(Output { name: format!("{stem}.pdf"), bytes });
-        }
+    if !opts.pdf && !opts.docx {
+        return Ok((out, pages));
     }
-    if opts.docx {
-        let bytes = crate::write::docx::docx_with_pages(doc, heading_pages.as_ref())
-            .map_err(|e| BuildError::Internal(e.to_string()))?;
+    let src = crate::write::typst::source(doc);
+    if opts.emit_typst && opts.pdf {
+        out.push(Output { name: format!("{stem}.typ"), bytes: src.clone().into_bytes() });
+    }
+    // The PDF layout's page numbers of the headings fill the DOCX's 目录, so the layout is
+    // made for a DOCX-only build too (its PDF export is skipped). The DOCX is written on a
+    // second thread meanwhile, all but those numbers.
+    let (laid, pending) = std::thread::scope(|s| {
+        let pending = opts.docx.then(|| s.spawn(|| crate::write::docx::docx_pending(doc)));
+        let laid = pdf::compile(&src, fonts, doc.meta.date.as_deref());
+        (laid, pending.map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))))
+    });
+    let laid = laid.map_err(|e| BuildError::Internal(e.to_string()))?;
+    let heading_pages = pdf::heading_pages(&laid, doc);
+    if opts.pdf {
+        // Only the PDF draws with these fonts; Word uses the installed 宋体/黑体.
+        let missing = pdf::missing_glyphs(&laid);
+        if !missing.is_empty() {
+            return Err(BuildError::MissingGlyphs(locate_chars(dir, &missing, &fonts.families())));
+        }
+        pages = pdf::page_count(&laid);
+        let bytes =
+            pdf::pdf(&laid, &doc.meta, &PdfOptions { pdf_a: opts.pdf_a, fallback_date: Some(format!("{year}-12-31")) })
+                .map_err(|e| BuildError::Internal(e.to_string()))?;
+        out.push(Output { name: format!("{stem}.pdf"), bytes });
+    }
+    if let Some(pending) = pending {
+        let internal = |e: crate::write::docx::DocxError| BuildError::Internal(e.to_string());
+        // A heading the layout did not place (never expected): the serial writer leaves
+        // its entry blank for Word to fill in.
+        let bytes = match pending.map_err(internal)?.with_pages(&heading_pages) {
+            Some(done) => done,
+            None => crate::write::docx::docx_with_pages(doc, Some(&heading_pages)),
+        }
+        .map_err(internal)?;
         out.push(Output { name: format!("{stem}.docx"), bytes });
     }
     Ok((out, pages))

@@ -5,7 +5,7 @@ use crate::diag::{Diagnostic, LoadErrors};
 use crate::forms::{self, CodeTableSpec};
 use crate::model::*;
 use crate::money::Money;
-use crate::source::{Loc, SourceMap};
+use crate::source::{Loc, SourceMap, SourceMapBuilder};
 use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -22,6 +22,11 @@ pub fn load_dir(dir: &Path) -> Result<Department, LoadErrors> {
             "not a department folder (expected a directory with department.yaml)",
         )]));
     }
+    // The projects (most of a large department's YAML) are read on other threads meanwhile.
+    let projects = {
+        let (dir, display) = (dir.to_path_buf(), r.display.clone());
+        std::thread::spawn(move || read_projects(&dir, &display))
+    };
     let info: Option<Info> = r.read("department", true);
     let t01: Option<Summary01> = r.read("tables/01-summary", true);
     let t02: Option<CodeTable> = r.read(forms::T02.file, true);
@@ -35,7 +40,7 @@ pub fn load_dir(dir: &Path) -> Result<Department, LoadErrors> {
     let t10: Option<Stats10> = r.read("tables/10-statistics", true);
     let explanation: Option<Explanation> = r.read("explanation", true);
     let glossary: Option<Glossary> = r.read("glossary", false);
-    let projects = r.read_projects();
+    let projects = r.keep_projects(projects.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
 
     let (
         Some(info),
@@ -94,6 +99,22 @@ impl Reader {
         Reader { dir: dir.to_path_buf(), display, errors: Vec::new(), sources: BTreeMap::new() }
     }
 
+    /// The projects read, their source maps kept and their errors recorded after those of
+    /// the other files.
+    fn keep_projects(&mut self, read: Vec<ProjectRead>) -> Vec<Project> {
+        let mut out = Vec::new();
+        for (key, item) in read {
+            match item {
+                Ok((p, map)) => {
+                    self.sources.insert(key, map);
+                    out.push(p);
+                }
+                Err(d) => self.errors.push(d),
+            }
+        }
+        out
+    }
+
     fn file_name(&self, key: &str) -> String {
         format!("{}/{key}.yaml", self.display)
     }
@@ -118,8 +139,8 @@ impl Reader {
             }
         };
         match parse_yaml::<T>(&name, &text) {
-            Ok(v) => {
-                self.sources.insert(key.to_string(), SourceMap::build(&name, &text));
+            Ok((v, map)) => {
+                self.sources.insert(key.to_string(), map);
                 Some(v)
             }
             Err(d) => {
@@ -128,40 +149,47 @@ impl Reader {
             }
         }
     }
+}
 
-    fn read_projects(&mut self) -> Vec<Project> {
-        let dir = self.dir.join("projects");
-        let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
-        let mut files: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml"))
-            .collect();
-        files.sort();
-        let mut out = Vec::new();
-        for f in files {
-            let stem = f.trim_end_matches(".yaml").trim_end_matches(".yml");
-            let key = format!("projects/{stem}");
-            let path = dir.join(&f);
-            let name = format!("{}/projects/{f}", self.display);
-            let text = match read_text(&path, &name) {
-                Ok(t) => t,
-                Err(d) => {
-                    self.errors.push(d);
-                    continue;
-                }
-            };
-            match parse_yaml::<Project>(&name, &text) {
-                Ok(mut p) => {
-                    p.file_key = key.clone();
-                    self.sources.insert(key, SourceMap::build(&name, &text));
-                    out.push(p);
-                }
-                Err(d) => self.errors.push(d),
-            }
-        }
-        out
+/// One project file read: its key (`projects/<stem>`) and the project with its source map,
+/// or what is wrong with it.
+type ProjectRead = (String, Result<(Project, SourceMap), Diagnostic>);
+
+/// Reads every `projects/*.yaml` of `dir` (`display`: the folder as the user named it), in
+/// file-name order, on every core.
+fn read_projects(dir: &Path, display: &str) -> Vec<ProjectRead> {
+    let dir = dir.join("projects");
+    let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
+    let mut files: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml"))
+        .collect();
+    files.sort();
+    par_map(&files, |f| {
+        let stem = f.trim_end_matches(".yaml").trim_end_matches(".yml");
+        let key = format!("projects/{stem}");
+        let name = format!("{display}/projects/{f}");
+        let read = read_text(&dir.join(f), &name).and_then(|text| {
+            let (mut p, map) = parse_yaml::<Project>(&name, &text)?;
+            p.file_key = key.clone();
+            Ok((p, map))
+        });
+        (key, read)
+    })
+}
+
+/// `f` of every item, in order, the items shared out over the available cores.
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores <= 1 || items.len() < 2 {
+        return items.iter().map(f).collect();
     }
+    let chunk = items.len().div_ceil(cores);
+    std::thread::scope(|s| {
+        let parts: Vec<_> = items.chunks(chunk).map(|c| s.spawn(|| c.iter().map(&f).collect::<Vec<R>>())).collect();
+        parts.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    })
 }
 
 /// Reads a file as UTF-8 text within the size limit.
@@ -200,10 +228,12 @@ pub fn read_text(path: &Path, name: &str) -> Result<String, Diagnostic> {
     })
 }
 
-/// Deserialises `text`, turning serde's error into a located diagnostic.
-pub fn parse_yaml<T: DeserializeOwned>(name: &str, text: &str) -> Result<T, Diagnostic> {
-    precheck_yaml(name, text)?;
-    serde_yaml::from_str::<T>(text).map_err(|e| yaml_error(name, text, &e))
+/// Deserialises `text`, turning serde's error into a located diagnostic; with the file's
+/// source map (made by the precheck's pass over the events).
+pub fn parse_yaml<T: DeserializeOwned>(name: &str, text: &str) -> Result<(T, SourceMap), Diagnostic> {
+    let map = precheck_yaml(name, text)?;
+    let value = serde_yaml::from_str::<T>(text).map_err(|e| yaml_error(name, text, &e))?;
+    Ok((value, map))
 }
 
 /// Deepest nesting of mappings and sequences accepted; the data format needs fewer than ten.
@@ -219,8 +249,8 @@ pub const MAX_EXPANDED_BYTES: u64 = 2 * MAX_FILE_BYTES;
 /// would report a doubled field at its mapping rather than at the key), nesting deeper than
 /// [`MAX_NESTING`] (the YAML deserialiser is quadratic in the depth), and aliases that expand
 /// beyond [`MAX_EXPANDED_BYTES`] ("billion laughs"; serde would expand them in memory).
-/// Syntax errors are left to serde's report.
-fn precheck_yaml(name: &str, text: &str) -> Result<(), Diagnostic> {
+/// Syntax errors are left to serde's report. Returns the file's source map, indexed on the same pass.
+fn precheck_yaml(name: &str, text: &str) -> Result<SourceMap, Diagnostic> {
     use saphyr_parser::{Event, Parser};
     let at = |line: usize, col: usize| Loc { file: name.into(), line, col };
     let too_deep = |loc: Loc| {
@@ -242,6 +272,7 @@ fn precheck_yaml(name: &str, text: &str) -> Result<(), Diagnostic> {
     // Where the last event ended: the flow-nesting overflow below is reported before the
     // parser has emitted the collections that caused it.
     let mut last_end: Option<saphyr_parser::Marker> = None;
+    let mut map = SourceMapBuilder::default();
     for item in Parser::new_from_str(text) {
         let (event, span) = match item {
             Ok(x) => x,
@@ -253,9 +284,10 @@ fn precheck_yaml(name: &str, text: &str) -> Result<(), Diagnostic> {
                     .unwrap_or((e.marker().line(), e.marker().col() + 1));
                 return Err(too_deep(at(line, col)));
             }
-            Err(_) => return Ok(()),
+            Err(_) => return Ok(map.finish(name)),
         };
         last_end = Some(span.end);
+        map.event(&event, &span);
         let size = match &event {
             Event::MappingStart(..) | Event::SequenceStart(..) => 1,
             Event::Scalar(value, ..) => value.len() as u64 + 1,
@@ -319,7 +351,7 @@ fn precheck_yaml(name: &str, text: &str) -> Result<(), Diagnostic> {
         }
     }
     if content {
-        Ok(())
+        Ok(map.finish(name))
     } else {
         Err(Diagnostic::error(at(1, 1), "the file is empty; expected a mapping of keys")
             .with_hint("write the keys listed in docs/data-format.md (an empty 科目 table is `rows: []`)"))

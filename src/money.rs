@@ -41,6 +41,11 @@ impl Money {
     }
 }
 
+/// Most decimal places an amount, rate or score may have (the forms print two; source
+/// data has up to four). With at most 10^12 in magnitude this bounds every quotient of two
+/// figures far below `Decimal::MAX`, so no 占比/增长率 can overflow.
+pub const MAX_DECIMALS: u32 = 6;
+
 /// Why a string is not an amount.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NumberError(pub String);
@@ -98,6 +103,12 @@ pub fn parse_amount(raw: &str) -> Result<Money, NumberError> {
         .map_err(|_| NumberError(format!("`{text}` is out of range for an amount")))?;
     if value.abs() > Decimal::from(1_000_000_000_000_i64) {
         return Err(NumberError(format!("`{text}` is implausibly large for an amount")));
+    }
+    let decimals = value.normalize().scale();
+    if decimals > MAX_DECIMALS {
+        return Err(NumberError(format!(
+            "`{text}` has {decimals} decimal places; an amount may have at most {MAX_DECIMALS}"
+        )));
     }
     Ok(Money { value, unit })
 }
@@ -219,13 +230,12 @@ fn group(s: &str) -> String {
     }
 }
 
-/// `part / whole × 100`, or `None` when `whole` is zero.
+/// `part / whole × 100`, or `None` when `whole` is zero or the quotient is out of range.
 pub fn percent(part: Decimal, whole: Decimal) -> Option<Decimal> {
     if whole.is_zero() {
-        None
-    } else {
-        Some(part * Decimal::ONE_HUNDRED / whole)
+        return None;
     }
+    part.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(whole)
 }
 
 #[cfg(test)]
@@ -252,6 +262,18 @@ mod tests {
         assert!(parse_amount("1,2345.6").unwrap_err().0.contains("thousands separator"));
         assert!(parse_amount("abc").is_err());
         assert!(parse_amount("1.").is_err());
+    }
+
+    #[test]
+    fn bounds_decimal_places_so_no_ratio_overflows() {
+        assert!(parse_amount("0.000001").is_ok());
+        assert!(parse_amount("1.2500000").is_ok(), "trailing zeros do not count");
+        let e = parse_amount("0.000000000000000001").unwrap_err().0;
+        assert!(e.contains("18 decimal places"), "{e}");
+        // Found by fuzzing: 10^12 ÷ 10^-6 × 100 is far inside Decimal's range; percent never panics.
+        assert_eq!(percent(d("1000000000000"), d("0.000001")), Some(d("100000000000000000000")));
+        assert_eq!(percent(Decimal::MAX, d("0.0000000000000000000000001")), None);
+        assert_eq!(percent(d("1"), Decimal::ZERO), None);
     }
 
     #[test]

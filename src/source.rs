@@ -1,7 +1,7 @@
 //! Source locations: every value of every YAML file can be traced back to `file:line:col`,
 //! so that load errors and check findings point at the figure they accuse.
 
-use saphyr_parser::{Event, Parser};
+use saphyr_parser::{Event, Parser, Span};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
@@ -37,49 +37,69 @@ enum Frame {
     Seq { next: usize },
 }
 
+/// Builds a [`SourceMap`] from the parser's events, one at a time, so that a pass over the
+/// events made for another reason (the loader's precheck) indexes the file too.
+#[derive(Default)]
+pub struct SourceMapBuilder {
+    index: HashMap<String, (usize, usize)>,
+    keys: HashMap<String, (usize, usize)>,
+    stack: Vec<Frame>,
+}
+
+impl SourceMapBuilder {
+    /// Takes the next event of the file and where it starts.
+    pub fn event(&mut self, event: &Event<'_>, span: &Span) {
+        let at = (span.start.line(), span.start.col() + 1);
+        let stack = &mut self.stack;
+        match event {
+            Event::MappingEnd | Event::SequenceEnd => {
+                stack.pop();
+                advance(stack);
+            }
+            Event::Scalar(value, ..) => {
+                if let Some(Frame::Map { key: key @ None }) = stack.last_mut() {
+                    *key = Some(value.to_string());
+                    self.keys.insert(path_of(stack), at);
+                    return;
+                }
+                self.index.insert(path_of(stack), at);
+                advance(stack);
+            }
+            Event::Alias(_) => {
+                self.index.insert(path_of(stack), at);
+                advance(stack);
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                if let Some(Frame::Map { key: key @ None }) = stack.last_mut() {
+                    // A complex key: index it under a placeholder name.
+                    *key = Some("?".into());
+                }
+                self.index.insert(path_of(stack), at);
+                stack.push(if matches!(event, Event::MappingStart(..)) {
+                    Frame::Map { key: None }
+                } else {
+                    Frame::Seq { next: 0 }
+                });
+            }
+            _ => {}
+        }
+    }
+
+    /// The map of `file`, from the events taken so far.
+    pub fn finish(self, file: &str) -> SourceMap {
+        SourceMap { file: file.into(), index: self.index, keys: self.keys }
+    }
+}
+
 impl SourceMap {
     /// Indexes `text`; a file that does not parse yields an index of what came before the fault.
     pub fn build(file: &str, text: &str) -> SourceMap {
-        let mut index = HashMap::new();
-        let mut keys = HashMap::new();
-        let mut stack: Vec<Frame> = Vec::new();
+        let mut builder = SourceMapBuilder::default();
         for item in Parser::new_from_str(text) {
             let Ok((event, span)) = item else { break };
-            let at = (span.start.line(), span.start.col() + 1);
-            match event {
-                Event::MappingEnd | Event::SequenceEnd => {
-                    stack.pop();
-                    advance(&mut stack);
-                }
-                Event::Scalar(value, ..) => {
-                    if let Some(Frame::Map { key: key @ None }) = stack.last_mut() {
-                        *key = Some(value.into_owned());
-                        keys.insert(path_of(&stack), at);
-                        continue;
-                    }
-                    index.insert(path_of(&stack), at);
-                    advance(&mut stack);
-                }
-                Event::Alias(_) => {
-                    index.insert(path_of(&stack), at);
-                    advance(&mut stack);
-                }
-                Event::MappingStart(..) | Event::SequenceStart(..) => {
-                    if let Some(Frame::Map { key: key @ None }) = stack.last_mut() {
-                        // A complex key: index it under a placeholder name.
-                        *key = Some("?".into());
-                    }
-                    index.insert(path_of(&stack), at);
-                    stack.push(if matches!(event, Event::MappingStart(..)) {
-                        Frame::Map { key: None }
-                    } else {
-                        Frame::Seq { next: 0 }
-                    });
-                }
-                _ => {}
-            }
+            builder.event(&event, &span);
         }
-        SourceMap { file: file.into(), index, keys }
+        builder.finish(file)
     }
 
     /// The file this map belongs to.

@@ -62,13 +62,87 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>, DocxError> {
 /// field is updated. Entries without a page number are left blank and, when there are any,
 /// the TOC field is marked dirty so that Word refreshes it on opening. Pure.
 pub fn docx_with_pages(doc: &Document, pages: Option<&HeadingPages>) -> Result<Vec<u8>, DocxError> {
+    let pages = pages.map_or(Pages::Unknown, |p| Pages::Known(p.iter().copied().collect()));
+    zip_parts(write_parts(doc, pages)?)
+}
+
+/// A DOCX written but for the page numbers of its 目录, which come from a layout still
+/// running (on another thread): [`docx_pending`] writes everything else, while the layout
+/// runs; [`PendingDocx::with_pages`] fills them in and zips. Same bytes as
+/// [`docx_with_pages`] with the same pages.
+#[derive(Debug)]
+pub struct PendingDocx(XMLDocx);
+
+/// The parts of `doc`'s DOCX, every 目录 entry's page number left to
+/// [`PendingDocx::with_pages`]. Pure.
+pub fn docx_pending(doc: &Document) -> Result<PendingDocx, DocxError> {
+    Ok(PendingDocx(write_parts(doc, Pages::Later)?))
+}
+
+impl PendingDocx {
+    /// The DOCX bytes with `pages` in the 目录, or `None` when `pages` lacks a heading the
+    /// 目录 lists (then [`docx_with_pages`] writes the entry blank and marks the field for
+    /// Word to refresh).
+    pub fn with_pages(mut self, pages: &HeadingPages) -> Option<Result<Vec<u8>, DocxError>> {
+        let pages: BTreeMap<usize, u32> = pages.iter().copied().collect();
+        let filled = fill_page_refs(std::str::from_utf8(&self.0.document).ok()?, &pages)?;
+        self.0.document = filled.into_bytes();
+        Some(zip_parts(self.0))
+    }
+}
+
+/// The finished XML parts of `doc` (every workaround of [`finish`] applied), not yet zipped.
+fn write_parts(doc: &Document, pages: Pages) -> Result<XMLDocx, DocxError> {
     let mut writer = Writer::new(doc, pages);
     for (i, block) in doc.blocks.iter().enumerate() {
         writer.block(i, block)?;
     }
     let header_rows = writer.header_rows.clone();
     let parts = writer.finish_docx().build();
-    pack(finish(parts, &doc.meta, &header_rows)).map_err(|e| DocxError(format!("zip: {e}")))
+    Ok(finish(parts, &doc.meta, &header_rows))
+}
+
+fn zip_parts(parts: XMLDocx) -> Result<Vec<u8>, DocxError> {
+    pack(parts).map_err(|e| DocxError(format!("zip: {e}")))
+}
+
+/// What the 目录 entries show as page numbers.
+enum Pages {
+    /// Nothing: entries are blank and the field is marked for Word to refresh.
+    Unknown,
+    /// Page numbers of the outline headings by block index (from the PDF's layout).
+    Known(BTreeMap<usize, u32>),
+    /// [`PENDING_PAGE`], replaced later by [`fill_page_refs`].
+    Later,
+}
+
+/// The cached result of every `PAGEREF` field of a pending DOCX.
+const PENDING_PAGE: &str = "0";
+
+/// Puts the page number of heading `i` into the cached result of each `PAGEREF _Toc<i>`
+/// field: the text of the first `w:t` after its `w:instrText`. Data text cannot
+/// imitate the instruction: it is escaped, so it never holds `<w:instrText>`. `None` when
+/// a heading has no page in `pages`.
+fn fill_page_refs(xml: &str, pages: &BTreeMap<usize, u32>) -> Option<String> {
+    const KEY: &str = "<w:instrText> PAGEREF _Toc";
+    let mut out = String::with_capacity(xml.len());
+    let mut pos = 0;
+    while let Some(rel) = xml[pos..].find(KEY) {
+        let at = pos + rel + KEY.len();
+        let len = xml[at..].bytes().take_while(u8::is_ascii_digit).count();
+        let page = pages.get(&xml[at..at + len].parse::<usize>().ok()?)?;
+        let t = at + xml[at..].find("<w:t ")?;
+        let text = t + xml[t..].find('>')? + 1;
+        let close = text + xml[text..].find("</w:t>")?;
+        if &xml[text..close] != PENDING_PAGE {
+            return None;
+        }
+        out.push_str(&xml[pos..text]);
+        out.push_str(&page.to_string());
+        pos = close;
+    }
+    out.push_str(&xml[pos..]);
+    Some(out)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -441,8 +515,8 @@ struct Writer<'a> {
     started: BTreeSet<String>,
     /// Scope name → ordinal (bookmark name) for every scope with a start anchor.
     scopes: BTreeMap<String, usize>,
-    /// Page numbers of the outline headings by block index (from the PDF's layout).
-    pages: Option<BTreeMap<usize, u32>>,
+    /// What the 目录 entries show as page numbers.
+    pages: Pages,
     /// Still in the front matter: the document has a [`Block::MainMatter`] not yet reached.
     front: bool,
     /// The next section written starts the main matter (its page numbers start at 1).
@@ -450,7 +524,7 @@ struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    fn new(doc: &'a Document, pages: Option<&HeadingPages>) -> Self {
+    fn new(doc: &'a Document, pages: Pages) -> Self {
         let mut scopes = BTreeMap::new();
         for b in &doc.blocks {
             if let Block::Anchor { name } = b {
@@ -471,7 +545,7 @@ impl<'a> Writer<'a> {
             open_scopes: BTreeMap::new(),
             started: BTreeSet::new(),
             scopes,
-            pages: pages.map(|p| p.iter().copied().collect()),
+            pages,
             front: doc.blocks.iter().any(|b| matches!(b, Block::MainMatter)),
             restart: false,
         }
@@ -635,7 +709,7 @@ impl<'a> Writer<'a> {
         self.push(head);
         let bookmark = scope.and_then(|s| self.scopes.get(s).map(|n| scope_bookmark(s, *n)));
         let instr = toc_instruction(depth, bookmark.as_deref());
-        let entries = toc_entries(self.doc, depth, scope, self.pages.as_ref());
+        let entries = toc_entries(self.doc, depth, scope, &self.pages);
         // Without every page number, Word is asked to refresh the field when it opens the file.
         let dirty = entries.iter().any(|e| e.page.is_none());
         let tab =
@@ -708,12 +782,12 @@ struct TocEntry {
     /// Bookmark on the heading.
     bookmark: String,
     /// The page number to show, when known.
-    page: Option<u32>,
+    page: Option<String>,
 }
 
 /// The outline headings a 目录 lists, in order: down to `depth`, and between the scope's
 /// anchors when it has a scope (no start anchor: nothing; no end anchor: to the end).
-fn toc_entries(doc: &Document, depth: u8, scope: Option<&str>, pages: Option<&BTreeMap<usize, u32>>) -> Vec<TocEntry> {
+fn toc_entries(doc: &Document, depth: u8, scope: Option<&str>, pages: &Pages) -> Vec<TocEntry> {
     let (start, end) = match scope {
         Some(s) => {
             let find =
@@ -730,7 +804,11 @@ fn toc_entries(doc: &Document, depth: u8, scope: Option<&str>, pages: Option<&BT
                 level: *level,
                 text: text.clone(),
                 bookmark: heading_bookmark(i),
-                page: pages.and_then(|p| p.get(&i).copied()),
+                page: match pages {
+                    Pages::Unknown => None,
+                    Pages::Known(p) => p.get(&i).map(u32::to_string),
+                    Pages::Later => Some(PENDING_PAGE.to_string()),
+                },
             }),
             _ => None,
         })
@@ -741,8 +819,8 @@ fn toc_entries(doc: &Document, depth: u8, scope: Option<&str>, pages: Option<&BT
 /// leader) and a `PAGEREF` field whose cached result is the page number when known (else
 /// left for the application: Word fills it in when it updates the dirty field).
 fn toc_link(e: &TocEntry) -> Hyperlink {
-    let page = e.page.map(|n| n.to_string()).unwrap_or_default();
-    let p = field(Paragraph::new(), &format!(" PAGEREF {} \\h ", e.bookmark), &page, Look::default());
+    let page = e.page.as_deref().unwrap_or_default();
+    let p = field(Paragraph::new(), &format!(" PAGEREF {} \\h ", e.bookmark), page, Look::default());
     let mut link = Hyperlink::new(&e.bookmark, HyperlinkType::Anchor)
         .add_run(text_run(&e.text, Look::default()))
         .add_run(Run::new().add_tab());
@@ -1614,10 +1692,19 @@ mod tests {
         assert!(slots(&bad).is_err());
     }
 
+    /// The text of part `name` of the DOCX `bytes`.
+    fn part(bytes: &[u8], name: &str) -> String {
+        use std::io::Read as _;
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut s = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    }
+
     /// `word/document.xml` of `blocks`, before the finishing steps.
     fn body(blocks: Vec<Block>) -> String {
         let doc = Document { meta: meta(), blocks };
-        let mut w = Writer::new(&doc, None);
+        let mut w = Writer::new(&doc, Pages::Unknown);
         for (i, b) in doc.blocks.iter().enumerate() {
             w.block(i, b).unwrap();
         }
@@ -1668,13 +1755,34 @@ mod tests {
             h("after"),
         ];
         let doc = Document { meta: meta(), blocks };
-        let texts = |scope| toc_entries(&doc, 3, scope, None).into_iter().map(|e| e.text).collect::<Vec<_>>();
+        let texts = |scope| toc_entries(&doc, 3, scope, &Pages::Unknown).into_iter().map(|e| e.text).collect::<Vec<_>>();
         assert_eq!(texts(Some("s")), ["inside"]);
         assert_eq!(texts(None), ["before", "inside", "after"]);
         assert!(texts(Some("missing")).is_empty());
         assert_eq!(toc_instruction(2, Some("TocScope1")), " TOC \\o \"1-2\" \\b TocScope1 \\h \\z \\u ");
         assert_eq!(scope_bookmark("p13", 1), "r_p13");
         assert_eq!(scope_bookmark("报告-1", 2), "rscope2");
+    }
+
+    #[test]
+    fn pending_docx_fills_the_same_page_numbers() {
+        let h = |t: &str| Block::Heading { level: 1, text: t.into(), outline: true, align: Align::Left };
+        // A heading whose text imitates a PAGEREF instruction stays text.
+        let blocks = vec![
+            Block::Toc { title: "目录".into(), depth: 2, scope: None },
+            h("一"),
+            h("<w:instrText> PAGEREF _Toc00000001 \\h </w:instrText>"),
+        ];
+        let doc = Document { meta: meta(), blocks };
+        let pages: HeadingPages = vec![(1, 3), (2, 17)];
+        let serial = docx_with_pages(&doc, Some(&pages)).unwrap();
+        let pending = docx_pending(&doc).unwrap().with_pages(&pages).expect("every page known").unwrap();
+        assert_eq!(pending, serial, "the pending DOCX is the serial one, byte for byte");
+        let xml = part(&pending, "word/document.xml");
+        assert!(xml.contains(r#"<w:t xml:space="preserve">17</w:t>"#), "{xml}");
+        assert!(xml.contains("&lt;w:instrText&gt; PAGEREF _Toc00000001"), "data text is escaped");
+        // A heading without a page: no pending result (the caller writes the serial one).
+        assert!(docx_pending(&doc).unwrap().with_pages(&vec![(1, 3)]).is_none());
     }
 
     #[test]
