@@ -200,4 +200,41 @@ impl Document {
         }
         out
     }
+
+    /// The lines of a 目录 ([`Block::Toc`]): the outline headings down to `depth`, in
+    /// order, between the scope's anchors when it has a scope (no start anchor: none; no
+    /// end anchor: to the end). Both writers list these, so the PDF's and the DOCX's 目录
+    /// hold the same entries.
+    pub fn toc_lines(&self, depth: u8, scope: Option<&str>) -> Vec<TocLine<'_>> {
+        let (start, end) = match scope {
+            Some(s) => {
+                let find = |name: String| {
+                    self.blocks.iter().position(|b| matches!(b, Block::Anchor { name: n } if *n == name))
+                };
+                let Some(start) = find(format!("{s}-start")) else { return Vec::new() };
+                let end = find(format!("{s}-end")).filter(|e| *e > start).unwrap_or(self.blocks.len());
+                (start, end)
+            }
+            None => (0, self.blocks.len()),
+        };
+        (start..end)
+            .filter_map(|i| match &self.blocks[i] {
+                Block::Heading { level, text, outline: true, .. } if *level <= depth => {
+                    Some(TocLine { block: i, level: *level, text })
+                }
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// One line of a 目录: the heading at `block` (its index in [`Document::blocks`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TocLine<'a> {
+    /// Index of the heading in [`Document::blocks`].
+    pub block: usize,
+    /// Its level.
+    pub level: u8,
+    /// Its text.
+    pub text: &'a str,
 }

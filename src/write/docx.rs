@@ -785,32 +785,19 @@ struct TocEntry {
     page: Option<String>,
 }
 
-/// The outline headings a 目录 lists, in order: down to `depth`, and between the scope's
-/// anchors when it has a scope (no start anchor: nothing; no end anchor: to the end).
+/// The entries of a 目录 ([`Document::toc_lines`]) with their bookmarks and page numbers.
 fn toc_entries(doc: &Document, depth: u8, scope: Option<&str>, pages: &Pages) -> Vec<TocEntry> {
-    let (start, end) = match scope {
-        Some(s) => {
-            let find =
-                |name: String| doc.blocks.iter().position(|b| matches!(b, Block::Anchor { name: n } if *n == name));
-            let Some(start) = find(format!("{s}-start")) else { return Vec::new() };
-            let end = find(format!("{s}-end")).filter(|e| *e > start).unwrap_or(doc.blocks.len());
-            (start, end)
-        }
-        None => (0, doc.blocks.len()),
-    };
-    (start..end)
-        .filter_map(|i| match &doc.blocks[i] {
-            Block::Heading { level, text, outline: true, .. } if *level <= depth => Some(TocEntry {
-                level: *level,
-                text: text.clone(),
-                bookmark: heading_bookmark(i),
-                page: match pages {
-                    Pages::Unknown => None,
-                    Pages::Known(p) => p.get(&i).map(u32::to_string),
-                    Pages::Later => Some(PENDING_PAGE.to_string()),
-                },
-            }),
-            _ => None,
+    doc.toc_lines(depth, scope)
+        .into_iter()
+        .map(|l| TocEntry {
+            level: l.level,
+            text: l.text.to_string(),
+            bookmark: heading_bookmark(l.block),
+            page: match pages {
+                Pages::Unknown => None,
+                Pages::Known(p) => p.get(&l.block).map(u32::to_string),
+                Pages::Later => Some(PENDING_PAGE.to_string()),
+            },
         })
         .collect()
 }

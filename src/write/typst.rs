@@ -46,6 +46,7 @@ pub fn source(doc: &Document) -> String {
     for (i, b) in doc.blocks.iter().enumerate() {
         match b {
             Block::Heading { .. } => heading(&mut out, i, b),
+            Block::Toc { title, depth, scope } => toc(&mut out, doc, title, *depth, scope.as_deref()),
             _ => block(&mut out, b),
         }
         out.push('\n');
@@ -98,6 +99,17 @@ fn heading(out: &mut String, i: usize, b: &Block) {
     let _ = write!(out, "#{h}");
 }
 
+/// A 目录: its title, then one `toc-entry` per line of [`Document::toc_lines`], each linking
+/// to its heading's label and showing the page number printed there. The entries are
+/// written out (rather than left to Typst's `outline`), so the first layout pass already has
+/// every line: page numbers are all that the next pass adds, and nothing moves.
+fn toc(out: &mut String, doc: &Document, title: &str, depth: u8, scope: Option<&str>) {
+    let _ = write!(out, "#toc-title(sans, {})", lit(title));
+    for line in doc.toc_lines(depth, scope) {
+        let _ = write!(out, "\n#toc-entry(sans, {}, {}, <{}>)", line.level, lit(line.text), heading_label(line.block));
+    }
+}
+
 fn ymd(s: &str) -> Option<(i32, u32, u32)> {
     let mut it = s.split('-');
     Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?.parse().ok()?))
@@ -122,15 +134,7 @@ fn block(out: &mut String, b: &Block) {
                 );
             }
         }
-        Block::Toc { title, depth, scope } => {
-            let target = match scope {
-                Some(s) => {
-                    format!(", target: selector(heading.where(outlined: true)).after(<{s}-start>).before(<{s}-end>)")
-                }
-                None => String::new(),
-            };
-            let _ = write!(out, "#toc-title(sans, {})#outline(title: none, depth: {depth}{target})", lit(title));
-        }
+        Block::Toc { .. } => {}
         Block::Anchor { name } => {
             let _ = write!(out, "#metadata(none)<{name}>");
         }
