@@ -22,11 +22,15 @@ pub struct BuildOptions {
     pub pdf_a: bool,
     /// Also write the generated Typst source next to the PDF.
     pub emit_typst: bool,
+    /// A DOCX without a PDF takes its 目录 page numbers from Word, not from the PDF layout:
+    /// no Typst at all (about a fifth of the time); the entries are all there, their numbers
+    /// blank, and the field is marked for Word to update on opening.
+    pub docx_pages_by_word: bool,
 }
 
 impl Default for BuildOptions {
     fn default() -> Self {
-        BuildOptions { pdf: true, docx: true, draft: false, pdf_a: false, emit_typst: false }
+        BuildOptions { pdf: true, docx: true, draft: false, pdf_a: false, emit_typst: false, docx_pages_by_word: false }
     }
 }
 
@@ -81,6 +85,11 @@ pub fn outputs(
     let mut out = Vec::new();
     let mut pages = 0;
     if !opts.pdf && !opts.docx {
+        return Ok((out, pages));
+    }
+    if !opts.pdf && opts.docx_pages_by_word {
+        let bytes = crate::write::docx::docx(doc).map_err(|e| BuildError::Internal(e.to_string()))?;
+        out.push(Output { name: format!("{stem}.docx"), bytes });
         return Ok((out, pages));
     }
     let src = crate::write::typst::source(doc);

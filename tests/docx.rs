@@ -125,6 +125,26 @@ fn docx_alone_is_the_same_docx() {
     assert!(a == b, "DOCX-only output differs from the DOCX built with the PDF");
 }
 
+/// `--docx-pages word`: no layout; the same 目录 entries, their numbers left blank and the
+/// fields marked for Word to update on opening; the rest of the text is the same.
+#[test]
+fn docx_pages_by_word_lists_every_entry_for_word_to_number() {
+    let (_, xml, _) = built();
+    let fast = tempfile::tempdir().unwrap();
+    let args = ["build", SEED, "-o", fast.path().to_str().unwrap(), "--format", "docx", "--docx-pages", "word"];
+    let out = juesuan(&args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!fast.path().join("lanxian-kfq-2024.pdf").exists());
+    let fast_xml = part(&fast.path().join("lanxian-kfq-2024.docx"), "word/document.xml");
+    let (laid, word) = (docx_toc(xml), docx_toc(&fast_xml));
+    assert_eq!(laid.iter().map(|e| &e.0).collect::<Vec<_>>(), word.iter().map(|e| &e.0).collect::<Vec<_>>());
+    assert!(word.iter().all(|(_, page)| page.is_empty()), "{word:?}");
+    assert_eq!(fast_xml.matches("w:dirty=\"true\"").count(), 29, "the booklet's 目录 and each report's");
+    // Without the page numbers, the text is the layout DOCX's.
+    let digits = |s: &str| squash(&docx_text(s)).chars().filter(|c| !c.is_ascii_digit()).collect::<String>();
+    assert_eq!(digits(&fast_xml), digits(xml));
+}
+
 #[test]
 fn docx_and_pdf_carry_the_same_wording() {
     let (_, xml, pdf) = built();
