@@ -23,7 +23,7 @@ pub struct BuildOptions {
     /// Also write the generated Typst source next to the PDF.
     pub emit_typst: bool,
     /// A DOCX without a PDF takes its 目录 page numbers from Word, not from the PDF layout:
-    /// no Typst at all (about a fifth of the time); the entries are all there, their numbers
+    /// no Typst at all (about a quarter of the time); the entries are all there, their numbers
     /// blank, and the field is marked for Word to update on opening.
     pub docx_pages_by_word: bool,
 }

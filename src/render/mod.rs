@@ -5,7 +5,7 @@
 //! Filters (registered in [`environment`], the only place):
 //! `t` table figure `24557.16` (blank when empty) · `wan` prose figure `24,557.16` (`0` when
 //! zero) · `pct` `29.39%` · `yuan` `1,500,000` · `num` `6.32` · `mag` absolute value ·
-//! `cn` 一二三 numbering · `paras` text → paragraphs of lines · `iszero` blank or zero.
+//! `cn` 一二三 numbering · `lines` text → its non-blank lines (one paragraph each) · `iszero` blank or zero.
 
 pub mod markup;
 
@@ -79,7 +79,7 @@ pub fn environment() -> &'static Environment<'static> {
         env.add_filter("num", |v: Value| dec(&v).map(fmt_plain).unwrap_or_default());
         env.add_filter("mag", |v: Value| dec(&v).map(|d| d.abs().to_string()).unwrap_or_default());
         env.add_filter("cn", |v: usize| crate::forms::cn_number(v));
-        env.add_filter("paras", paras);
+        env.add_filter("lines", lines);
         env.add_filter("iszero", |v: Value| dec(&v).is_none_or(|d| d.is_zero()));
         env
     })
@@ -96,18 +96,13 @@ fn dec(v: &Value) -> Option<Decimal> {
     v.to_string().parse().ok()
 }
 
-/// Text → paragraphs (split at blank lines) of lines (split at single newlines).
-fn paras(v: Value) -> Result<Value, Error> {
+/// The non-blank lines of a free text, trimmed: each is a paragraph of its own.
+fn lines(v: Value) -> Result<Value, Error> {
     if v.is_none() || v.is_undefined() {
         return Ok(Value::from(Vec::<Value>::new()));
     }
-    let s = v.as_str().ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "paras expects text"))?;
-    let out: Vec<Vec<String>> = s
-        .replace("\r\n", "\n")
-        .split("\n\n")
-        .map(|p| p.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect::<Vec<_>>())
-        .filter(|p| !p.is_empty())
-        .collect();
+    let s = v.as_str().ok_or_else(|| Error::new(ErrorKind::InvalidOperation, "lines expects text"))?;
+    let out: Vec<&str> = s.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     Ok(Value::from_serialize(&out))
 }
 

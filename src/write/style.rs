@@ -1,6 +1,8 @@
 //! One table of style settings that every writer follows, so that the PDF and the DOCX
 //! look alike: page, margins, font roles and sizes. `templates/style.typ` reads these
 //! values through the generated preamble; the DOCX writer sets its styles from them.
+//! The `f32`s here are typographic measures (points, multiples of a font size), never money:
+//! amounts are `rust_decimal` from the YAML text to the printed string (`crate::money`).
 
 /// Page width of A4 in millimetres.
 pub const PAGE_WIDTH_MM: u32 = 210;
