@@ -54,5 +54,14 @@ fn main() {
     let opts = pdf::PdfOptions { pdf_a: false, fallback_date: Some("2024-12-31".into()) };
     stage("pdf export", runs, || pdf::pdf(&laid, &doc.meta, &opts).expect("the PDF is written"));
     let pages = pdf::heading_pages(&laid, &doc);
+    stage("page runs (all cores)", runs, || {
+        ::typst::comemo::evict(0);
+        pdf::heading_pages_by_runs(&doc, &fonts, &mut pdf::RunCache::default()).expect("the runs compile")
+    });
+    let mut filled = pdf::RunCache::default();
+    pdf::heading_pages_by_runs(&doc, &fonts, &mut filled).expect("the runs compile");
+    stage("page runs, cached", runs, || {
+        pdf::heading_pages_by_runs(&doc, &fonts, &mut filled.clone()).expect("the runs compile")
+    });
     stage("docx writer", runs, || docx::docx_with_pages(&doc, Some(&pages)).expect("the DOCX is written"));
 }

@@ -26,11 +26,14 @@ pub struct BuildOptions {
     /// no Typst at all (about a quarter of the time); the entries are all there, their numbers
     /// blank, and the field is marked for Word to update on opening.
     pub docx_pages_by_word: bool,
+    /// Folder of the page-run cache of DOCX-only builds ([`pdf::RunCache`], one
+    /// `<name>.pages` file each); `None`: no cache.
+    pub page_cache: Option<PathBuf>,
 }
 
 impl Default for BuildOptions {
     fn default() -> Self {
-        BuildOptions { pdf: true, docx: true, draft: false, pdf_a: false, emit_typst: false, docx_pages_by_word: false }
+        BuildOptions { pdf: true, docx: true, draft: false, pdf_a: false, emit_typst: false, docx_pages_by_word: false, page_cache: None }
     }
 }
 
@@ -87,18 +90,16 @@ pub fn outputs(
     if !opts.pdf && !opts.docx {
         return Ok((out, pages));
     }
-    if !opts.pdf && opts.docx_pages_by_word {
-        let bytes = crate::write::docx::docx(doc).map_err(|e| BuildError::Internal(e.to_string()))?;
-        out.push(Output { name: format!("{stem}.docx"), bytes });
+    if !opts.pdf {
+        out.push(Output { name: format!("{stem}.docx"), bytes: docx_alone(doc, stem, fonts, opts)? });
         return Ok((out, pages));
     }
     let src = crate::write::typst::source(doc);
     if opts.emit_typst && opts.pdf {
         out.push(Output { name: format!("{stem}.typ"), bytes: src.clone().into_bytes() });
     }
-    // The PDF layout's page numbers of the headings fill the DOCX's 目录, so the layout is
-    // made for a DOCX-only build too (its PDF export is skipped). The DOCX is written on a
-    // second thread meanwhile, all but those numbers.
+    // The PDF layout's page numbers of the headings fill the DOCX's 目录. The DOCX is
+    // written on a second thread meanwhile, all but those numbers.
     let (laid, pending) = std::thread::scope(|s| {
         let pending = opts.docx.then(|| s.spawn(|| crate::write::docx::docx_pending(doc)));
         let laid = pdf::compile(&src, fonts, doc.meta.date.as_deref());
@@ -130,6 +131,38 @@ pub fn outputs(
         out.push(Output { name: format!("{stem}.docx"), bytes });
     }
     Ok((out, pages))
+}
+
+/// A DOCX without a PDF. Its 目录's page numbers come from laying out the runs of numbered
+/// pages on their own (no PDF layout), while the DOCX is written on another thread; or, with
+/// `docx_pages_by_word`, from Word when it opens the file.
+/// Runs laid out before are read from the page-run cache, and the cache is rewritten
+/// (failing to read or write it costs only time).
+fn docx_alone(doc: &Document, stem: &str, fonts: &FontSet, opts: &BuildOptions) -> Result<Vec<u8>, BuildError> {
+    let internal = |e: crate::write::docx::DocxError| BuildError::Internal(e.to_string());
+    if opts.docx_pages_by_word {
+        return crate::write::docx::docx(doc).map_err(internal);
+    }
+    let cache_file = opts.page_cache.as_ref().map(|d| d.join(format!("{stem}.pages")));
+    let read = cache_file.as_ref().and_then(|f| std::fs::read_to_string(f).ok());
+    let mut cache = read.as_deref().map(pdf::RunCache::from_text).unwrap_or_default();
+    let (pages, pending) = std::thread::scope(|s| {
+        let pending = s.spawn(|| crate::write::docx::docx_pending(doc));
+        let pages = pdf::heading_pages_by_runs(doc, fonts, &mut cache);
+        (pages, pending.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    let pages = pages.map_err(|e| BuildError::Internal(e.to_string()))?;
+    if let Some(file) = &cache_file {
+        let text = cache.to_text();
+        if read.as_deref() != Some(text.as_str()) {
+            let _ = write_atomic(file, text.as_bytes());
+        }
+    }
+    match pending.map_err(internal)?.with_pages(&pages) {
+        Some(done) => done,
+        None => crate::write::docx::docx_with_pages(doc, Some(&pages)),
+    }
+    .map_err(internal)
 }
 
 /// The booklet's document with the options applied.

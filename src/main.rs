@@ -137,9 +137,10 @@ struct OutArgs {
     #[arg(long)]
     strict: bool,
     /// Where the page numbers of a DOCX's 目录 come from when no PDF is written: `layout`
-    /// lays the document out as the PDF (the numbers are filled in); `word` skips that
-    /// layout, about 4× faster, and leaves the numbers blank for Word to fill in when it
-    /// opens the file.
+    /// lays out the document's runs of pages as the PDF would, on all cores, and keeps what
+    /// it found in `<output>/.juesuan/` so that the next build lays out only the runs that
+    /// changed (the numbers are filled in); `word` skips all layout and leaves the numbers
+    /// blank for Word to fill in when it opens the file.
     #[arg(long, value_enum, default_value_t = DocxPages::Layout)]
     docx_pages: DocxPages,
 }
@@ -252,6 +253,7 @@ impl OutArgs {
             pdf_a: self.pdf_standard.is_some(),
             emit_typst: self.emit_typst,
             docx_pages_by_word: self.docx_pages == DocxPages::Word,
+            page_cache: Some(self.output.join(".juesuan")),
         }
     }
 }

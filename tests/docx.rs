@@ -252,3 +252,94 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The page of every heading as the whole layout places it (`pdf::compile` of the whole
+/// source) and as the runs of pages laid out on their own give it.
+fn pages_both_ways(doc: &juesuan::doc::Document) -> (Vec<(usize, u32)>, Vec<(usize, u32)>) {
+    use juesuan::write::pdf;
+    let fonts = pdf::FontSet::embedded();
+    let laid = pdf::compile(&juesuan::write::typst::source(doc), &fonts, doc.meta.date.as_deref()).unwrap();
+    let whole = pdf::heading_pages(&laid, doc);
+    let runs = pdf::heading_pages_by_runs(doc, &fonts, &mut pdf::RunCache::default()).unwrap();
+    (whole, runs)
+}
+
+/// The runs of pages, laid out one by one, place every heading where the whole layout does:
+/// the seed's booklet and a report alone, and generated departments of other shapes.
+#[test]
+fn page_runs_place_headings_as_the_whole_layout() {
+    let d = juesuan::load::load_dir(Path::new(SEED)).unwrap();
+    let v = juesuan::compute::compute(&d);
+    let mut docs = vec![juesuan::render::booklet(&v).unwrap(), juesuan::render::report(&v, "p13").unwrap()];
+    let tmp = tempfile::tempdir().unwrap();
+    for (seed, rows, projects) in [(3, 60, 5), (11, 400, 12)] {
+        let dir = tmp.path().join(format!("s{seed}"));
+        juesuan::sample::generate(&dir, "样本部门", seed, juesuan::sample::SampleSize { rows, projects }).unwrap();
+        docs.push(juesuan::render::booklet(&juesuan::compute::compute(&juesuan::load::load_dir(&dir).unwrap())).unwrap());
+    }
+    for doc in &docs {
+        let (whole, runs) = pages_both_ways(doc);
+        assert!(whole.len() > 5, "{whole:?}");
+        assert_eq!(whole, runs, "{}", doc.meta.title);
+    }
+}
+
+/// A DOCX-only build keeps its runs' pages in `<out>/.juesuan/<name>.pages`; the next build
+/// lays out only what changed. Same bytes whatever the cache holds: after an edit that moves
+/// every later page, with a damaged cache file, and without one.
+#[test]
+fn docx_page_cache_gives_the_same_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dept = tmp.path().join("lanxian-kfq-2024");
+    copy_dir(Path::new(SEED), &dept);
+    let build = |out: &Path| {
+        let o = juesuan(&["build", dept.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "docx"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        std::fs::read(out.join("lanxian-kfq-2024.docx")).unwrap()
+    };
+    let out = tmp.path().join("out");
+    let cache = out.join(".juesuan/lanxian-kfq-2024.pages");
+    let first = build(&out);
+    let text = std::fs::read_to_string(&cache).expect("the cache is written");
+    assert!(text.lines().count() > 50, "{text}");
+    assert_eq!(build(&out), first, "built from the cache");
+    // An edit that makes the first report longer: every later heading moves down.
+    let file = dept.join("projects/p01.yaml");
+    let yaml = std::fs::read_to_string(&file).unwrap();
+    let longer = yaml.replacen("summary: \"", &format!("summary: \"{}", "加长的项目概况文字。".repeat(200)), 1);
+    assert_ne!(yaml, longer, "p01.yaml has a summary");
+    std::fs::write(&file, longer).unwrap();
+    let edited = build(&out);
+    assert_ne!(edited, first);
+    assert_eq!(edited, build(&tmp.path().join("fresh")), "cached build = build without a cache");
+    let (_, xml, _) = built();
+    let moved = part(&out.join("lanxian-kfq-2024.docx"), "word/document.xml");
+    assert_ne!(docx_toc(&moved), docx_toc(xml), "the 目录's numbers follow the edit");
+    std::fs::write(&cache, "not a cache\n0 x\nffff 1 2 3 -\n").unwrap();
+    assert_eq!(build(&out), edited, "a damaged cache only costs time");
+}
+
+/// The cache is what is used: its text reads back to itself, and a doctored entry (every
+/// run one page longer) shows in the numbers, where a cache that were not consulted would not.
+#[test]
+fn page_cache_is_read_back_and_used() {
+    use juesuan::write::pdf;
+    let d = juesuan::load::load_dir(Path::new(SEED)).unwrap();
+    let doc = juesuan::render::report(&juesuan::compute::compute(&d), "p02").unwrap();
+    let fonts = pdf::FontSet::embedded();
+    let mut cache = pdf::RunCache::default();
+    let pages = pdf::heading_pages_by_runs(&doc, &fonts, &mut cache).unwrap();
+    let text = cache.to_text();
+    assert_eq!(pdf::RunCache::from_text(&text).to_text(), text);
+    let doctored: String = text
+        .lines()
+        .map(|l| {
+            let mut f: Vec<String> = l.split(' ').map(str::to_string).collect();
+            f[1] = (f[1].parse::<u32>().unwrap() + 1).to_string();
+            f.join(" ") + "\n"
+        })
+        .collect();
+    let shifted = pdf::heading_pages_by_runs(&doc, &fonts, &mut pdf::RunCache::from_text(&doctored)).unwrap();
+    assert_eq!(pages.len(), shifted.len());
+    assert!(pages.iter().zip(&shifted).any(|(a, b)| a.0 == b.0 && a.1 < b.1), "{pages:?} {shifted:?}");
+}

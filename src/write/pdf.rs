@@ -4,6 +4,7 @@
 
 use crate::doc::{Block, Document, HeadingPages, Meta};
 use std::fmt;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
@@ -235,4 +236,127 @@ pub fn heading_pages(laid: &PagedDocument, doc: &Document) -> HeadingPages {
             Some((i, u32::try_from(number).ok()?))
         })
         .collect()
+}
+
+/// The page number of every outline heading of `doc` as its whole layout prints it, found
+/// by laying out its runs of numbered pages ([`crate::write::typst::page_runs`]) one by one,
+/// on all cores, with no footer and no 目录 numbers. A DOCX-only build learns its 目录's
+/// numbers this way without the PDF layout; a run found in `cache` (same source, fonts and
+/// juesuan version) is not laid out again, so after an edit only the edited runs are.
+pub fn heading_pages_by_runs(doc: &Document, fonts: &FontSet, cache: &mut RunCache) -> Result<HeadingPages, TypstError> {
+    let runs = crate::write::typst::page_runs(doc);
+    let date = doc.meta.date.as_deref();
+    let faces = faces_key(fonts);
+    let keys: Vec<u128> = runs.iter().map(|run| typst::utils::hash128(&(faces, &run.source))).collect();
+    // Only this document's runs are kept, so the cache does not grow with every edit.
+    cache.0.retain(|key, _| keys.contains(key));
+    let todo: Vec<usize> = (0..runs.len()).filter(|&r| !cache.0.contains_key(&keys[r])).collect();
+    let laid = parallel_map(&todo, |&r| compile(&runs[r].source, fonts, date).map(|laid| run_pages(&laid, &runs[r].headings)));
+    for (&r, result) in todo.iter().zip(laid) {
+        cache.0.insert(keys[r], result?);
+    }
+    let mut out = HeadingPages::new();
+    let mut offset = 0u32;
+    for (run, key) in runs.iter().zip(&keys) {
+        let Some(pages) = cache.0.get(key) else { continue };
+        out.extend(run.headings.iter().zip(&pages.headings).filter_map(|(&i, p)| p.map(|p| (i, offset + p))));
+        offset += pages.count;
+    }
+    Ok(out)
+}
+
+/// What laying out one run of pages gave: its page count and the page (within the run) of
+/// each of its outline headings (`None`: not placed, never expected).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunPages {
+    count: u32,
+    headings: Vec<Option<u32>>,
+}
+
+/// Runs of pages laid out before, by a hash of what their layout depends on: kept between builds in a small text
+/// file beside the outputs (`.juesuan/<name>.pages`), as LaTeX keeps its `.aux`. A missing,
+/// stale or damaged file only costs time: every entry is checked by its key, and a line that
+/// does not read is dropped.
+#[derive(Debug, Clone, Default)]
+pub struct RunCache(std::collections::BTreeMap<u128, RunPages>);
+
+impl RunCache {
+    /// Reads the cache text written by [`RunCache::to_text`]; unreadable lines are skipped.
+    pub fn from_text(text: &str) -> RunCache {
+        let entry = |line: &str| {
+            let mut it = line.split(' ');
+            let key = u128::from_str_radix(it.next()?, 16).ok()?;
+            let count = it.next()?.parse().ok()?;
+            let headings = it.map(|p| if p == "-" { Ok(None) } else { p.parse().map(Some) }).collect::<Result<_, _>>().ok()?;
+            Some((key, RunPages { count, headings }))
+        };
+        RunCache(text.lines().filter_map(entry).collect())
+    }
+
+    /// One line per run: key, page count, the page of each heading (`-`: none).
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for (key, pages) in &self.0 {
+            let _ = write!(out, "{key:032x} {}", pages.count);
+            for p in &pages.headings {
+                match p {
+                    Some(p) => write!(out, " {p}"),
+                    None => write!(out, " -"),
+                }
+                .ok();
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// What a run's layout depends on besides its source: the fonts (family, size and index of
+/// each face) and the version of juesuan (and so of its Typst).
+fn faces_key(fonts: &FontSet) -> u128 {
+    let faces: Vec<(&str, usize, u32)> =
+        fonts.fonts.iter().map(|f| (f.info().family.as_str(), f.data().len(), f.index())).collect();
+    typst::utils::hash128(&(env!("CARGO_PKG_VERSION"), faces))
+}
+
+/// Pages of one laid-out run, and the (1-based) page within it of each of its `headings`.
+fn run_pages(laid: &PagedDocument, headings: &[usize]) -> RunPages {
+    let introspector = laid.introspector();
+    let page = |i: usize| {
+        let label = Label::new(PicoStr::intern(&crate::write::typst::heading_label(i)))?;
+        let location = introspector.query_label(label).ok()?.location()?;
+        u32::try_from(introspector.page(location)?.get()).ok()
+    };
+    RunPages {
+        count: u32::try_from(laid.pages().len()).unwrap_or(u32::MAX),
+        headings: headings.iter().map(|&i| page(i)).collect(),
+    }
+}
+
+/// `f` of every item, in order, computed on all cores (each takes the next item when free).
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len().max(1));
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        mine.push((i, f(item)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }

@@ -30,6 +30,16 @@ pub fn lit(s: &str) -> String {
 
 /// The Typst source of `doc` (style settings and style file included).
 pub fn source(doc: &Document) -> String {
+    let mut out = prelude(doc, true);
+    for (i, b) in doc.blocks.iter().enumerate() {
+        write_block(&mut out, doc, i, b, true);
+    }
+    out
+}
+
+/// Style settings, style file, document settings and the `booklet` show rule. `numbers`:
+/// the page numbers in footers and 目录 (left out when laying out [`page_runs`]).
+fn prelude(doc: &Document, numbers: bool) -> String {
     let mut out = String::with_capacity(64 * 1024);
     out.push_str(&settings());
     out.push_str(STYLE);
@@ -42,16 +52,62 @@ pub fn source(doc: &Document) -> String {
     let _ = writeln!(out, "#set document(title: {}, author: {}, date: {date})", lit(&m.title), lit(&m.author));
     let _ = writeln!(out, "#let serif = {}", lit(&m.serif));
     let _ = writeln!(out, "#let sans = {}", lit(&m.sans));
-    let _ = writeln!(out, "#show: booklet.with(serif: serif, sans: sans, draft: {})", m.draft);
-    for (i, b) in doc.blocks.iter().enumerate() {
-        match b {
-            Block::Heading { .. } => heading(&mut out, i, b),
-            Block::Toc { title, depth, scope } => toc(&mut out, doc, title, *depth, scope.as_deref()),
-            _ => block(&mut out, b),
-        }
-        out.push('\n');
-    }
+    let _ = writeln!(out, "#show: booklet.with(serif: serif, sans: sans, draft: {}, numbers: {numbers})", m.draft);
     out
+}
+
+/// Block `i` of `doc` and a line end.
+fn write_block(out: &mut String, doc: &Document, i: usize, b: &Block, numbers: bool) {
+    match b {
+        Block::Heading { .. } => heading(out, i, b),
+        Block::Toc { title, depth, scope } => toc(out, doc, title, *depth, scope.as_deref(), numbers),
+        _ => block(out, b),
+    }
+    out.push('\n');
+}
+
+/// A run of pages of the main matter that starts on a new page (at a page break or a change
+/// of orientation), as a Typst source of its own, with the outline headings it holds.
+/// Nothing flows from one run into the next and no line depends on a page number (the 目录
+/// prints them in a column of fixed width), so laying the runs out one by one, in parallel,
+/// places every heading on the page the whole document's layout puts it
+/// ([`crate::write::pdf::heading_pages_by_runs`]; a test compares the two).
+#[derive(Debug, Clone)]
+pub struct PageRun {
+    /// The source (style, settings and the run's blocks; no footers, no 目录 numbers).
+    pub source: String,
+    /// Indexes in [`Document::blocks`] of the outline headings in the run, in order.
+    pub headings: Vec<usize>,
+}
+
+/// The runs of pages of the main matter of `doc` (all of it when it has no
+/// [`Block::MainMatter`]): the pages that show numbers.
+pub fn page_runs(doc: &Document) -> Vec<PageRun> {
+    let start = doc.blocks.iter().position(|b| matches!(b, Block::MainMatter)).map_or(0, |i| i + 1);
+    let mut landscape = doc.blocks[..start]
+        .iter()
+        .fold(false, |l, b| if let Block::Orientation { landscape } = b { *landscape } else { l });
+    let prelude = prelude(doc, false);
+    let mut runs: Vec<PageRun> = Vec::new();
+    for (i, b) in doc.blocks.iter().enumerate().skip(start) {
+        if runs.is_empty() || matches!(b, Block::PageBreak | Block::Orientation { .. }) {
+            let mut source = prelude.clone();
+            if landscape {
+                block(&mut source, &Block::Orientation { landscape: true });
+                source.push('\n');
+            }
+            runs.push(PageRun { source, headings: Vec::new() });
+        }
+        if let Block::Orientation { landscape: l } = b {
+            landscape = *l;
+        }
+        let Some(run) = runs.last_mut() else { continue };
+        write_block(&mut run.source, doc, i, b, false);
+        if matches!(b, Block::Heading { outline: true, .. }) {
+            run.headings.push(i);
+        }
+    }
+    runs
 }
 
 /// The dictionary `S` of style settings that `templates/style.typ` reads: the values of
@@ -103,10 +159,13 @@ fn heading(out: &mut String, i: usize, b: &Block) {
 /// to its heading's label and showing the page number printed there. The entries are
 /// written out (rather than left to Typst's `outline`), so the first layout pass already has
 /// every line: page numbers are all that the next pass adds, and nothing moves.
-fn toc(out: &mut String, doc: &Document, title: &str, depth: u8, scope: Option<&str>) {
+/// In a [`PageRun`] (`numbers` false) an entry links nowhere and shows no number: its
+/// heading may lie in another run.
+fn toc(out: &mut String, doc: &Document, title: &str, depth: u8, scope: Option<&str>, numbers: bool) {
     let _ = write!(out, "#toc-title(sans, {})", lit(title));
     for line in doc.toc_lines(depth, scope) {
-        let _ = write!(out, "\n#toc-entry(sans, {}, {}, <{}>)", line.level, lit(line.text), heading_label(line.block));
+        let target = if numbers { format!("<{}>", heading_label(line.block)) } else { "none".into() };
+        let _ = write!(out, "\n#toc-entry(sans, {}, {}, {target})", line.level, lit(line.text));
     }
 }
 
