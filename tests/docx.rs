@@ -255,7 +255,7 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// The page of every heading as the whole layout places it (`pdf::compile` of the whole
 /// source) and as the runs of pages laid out on their own give it.
-fn pages_both_ways(doc: &juesuan::doc::Document) -> (Vec<(usize, u32)>, Vec<(usize, u32)>) {
+fn pages_both_ways(doc: &juesuan::doc::Document) -> (juesuan::doc::HeadingPages, juesuan::doc::HeadingPages) {
     use juesuan::write::pdf;
     let fonts = pdf::FontSet::embedded();
     let laid = pdf::compile(&juesuan::write::typst::source(doc), &fonts, doc.meta.date.as_deref()).unwrap();
