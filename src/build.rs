@@ -3,7 +3,8 @@
 
 use crate::compute::{compute, View};
 use crate::diag::Diagnostic;
-use crate::doc::Document;
+use crate::doc::{Document, HeadingPages};
+use crate::write::docx::{DocxError, PendingDocx};
 use crate::write::pdf::{self, FontSet, PdfOptions};
 use std::fmt;
 use std::io::Write as _;
@@ -95,42 +96,57 @@ pub fn outputs(
         return Ok((out, pages));
     }
     let src = crate::write::typst::source(doc);
-    if opts.emit_typst && opts.pdf {
+    if opts.emit_typst {
         out.push(Output { name: format!("{stem}.typ"), bytes: src.clone().into_bytes() });
     }
-    // The PDF layout's page numbers of the headings fill the DOCX's 目录. The DOCX is
-    // written on a second thread meanwhile, all but those numbers.
-    let (laid, pending) = std::thread::scope(|s| {
-        let pending = opts.docx.then(|| s.spawn(|| crate::write::docx::docx_pending(doc)));
-        let laid = pdf::compile(&src, fonts, doc.meta.date.as_deref());
-        (laid, pending.map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))))
-    });
+    // The PDF layout's page numbers of the headings fill the DOCX's 目录.
+    let layout = || pdf::compile(&src, fonts, doc.meta.date.as_deref());
+    let (laid, pending) = if opts.docx {
+        let (laid, pending) = beside_docx(doc, layout);
+        (laid, Some(pending))
+    } else {
+        (layout(), None)
+    };
     let laid = laid.map_err(|e| BuildError::Internal(e.to_string()))?;
-    let heading_pages = pdf::heading_pages(&laid, doc);
-    if opts.pdf {
-        // Only the PDF draws with these fonts; Word uses the installed 宋体/黑体.
-        let missing = pdf::missing_glyphs(&laid);
-        if !missing.is_empty() {
-            return Err(BuildError::MissingGlyphs(locate_chars(dir, &missing, &fonts.families())));
-        }
-        pages = pdf::page_count(&laid);
-        let bytes =
-            pdf::pdf(&laid, &doc.meta, &PdfOptions { pdf_a: opts.pdf_a, fallback_date: Some(format!("{year}-12-31")) })
-                .map_err(|e| BuildError::Internal(e.to_string()))?;
-        out.push(Output { name: format!("{stem}.pdf"), bytes });
+    // Only the PDF draws with these fonts; Word uses the installed 宋体/黑体.
+    let missing = pdf::missing_glyphs(&laid);
+    if !missing.is_empty() {
+        return Err(BuildError::MissingGlyphs(locate_chars(dir, &missing, &fonts.families())));
     }
+    pages = pdf::page_count(&laid);
+    let bytes = pdf::pdf(&laid, &doc.meta, &PdfOptions { pdf_a: opts.pdf_a, fallback_date: Some(format!("{year}-12-31")) })
+        .map_err(|e| BuildError::Internal(e.to_string()))?;
+    out.push(Output { name: format!("{stem}.pdf"), bytes });
     if let Some(pending) = pending {
-        let internal = |e: crate::write::docx::DocxError| BuildError::Internal(e.to_string());
-        // A heading the layout did not place (never expected): the serial writer leaves
-        // its entry blank for Word to fill in.
-        let bytes = match pending.map_err(internal)?.with_pages(&heading_pages) {
-            Some(done) => done,
-            None => crate::write::docx::docx_with_pages(doc, Some(&heading_pages)),
-        }
-        .map_err(internal)?;
+        let bytes = finish_docx(doc, pending, &pdf::heading_pages(&laid, doc))?;
         out.push(Output { name: format!("{stem}.docx"), bytes });
     }
     Ok((out, pages))
+}
+
+/// `work` (a layout that finds the page numbers) on this thread, while a second one writes
+/// the DOCX of `doc`, all but its 目录's page numbers.
+fn beside_docx<T: Send>(doc: &Document, work: impl FnOnce() -> T) -> (T, Result<PendingDocx, DocxError>) {
+    std::thread::scope(|s| {
+        let pending = s.spawn(|| crate::write::docx::docx_pending(doc));
+        let done = work();
+        (done, pending.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    })
+}
+
+/// The DOCX with the page numbers put in. A heading the layout did not place (never
+/// expected): the serial writer leaves its entry blank for Word to fill in.
+fn finish_docx(
+    doc: &Document,
+    pending: Result<PendingDocx, DocxError>,
+    pages: &HeadingPages,
+) -> Result<Vec<u8>, BuildError> {
+    let internal = |e: DocxError| BuildError::Internal(e.to_string());
+    match pending.map_err(internal)?.with_pages(pages) {
+        Some(done) => done,
+        None => crate::write::docx::docx_with_pages(doc, Some(pages)),
+    }
+    .map_err(internal)
 }
 
 /// A DOCX without a PDF. Its 目录's page numbers come from laying out the runs of numbered
@@ -139,18 +155,13 @@ pub fn outputs(
 /// Runs laid out before are read from the page-run cache, and the cache is rewritten
 /// (failing to read or write it costs only time).
 fn docx_alone(doc: &Document, stem: &str, fonts: &FontSet, opts: &BuildOptions) -> Result<Vec<u8>, BuildError> {
-    let internal = |e: crate::write::docx::DocxError| BuildError::Internal(e.to_string());
     if opts.docx_pages_by_word {
-        return crate::write::docx::docx(doc).map_err(internal);
+        return crate::write::docx::docx(doc).map_err(|e| BuildError::Internal(e.to_string()));
     }
     let cache_file = opts.page_cache.as_ref().map(|d| d.join(format!("{stem}.pages")));
     let read = cache_file.as_ref().and_then(|f| std::fs::read_to_string(f).ok());
     let mut cache = read.as_deref().map(pdf::RunCache::from_text).unwrap_or_default();
-    let (pages, pending) = std::thread::scope(|s| {
-        let pending = s.spawn(|| crate::write::docx::docx_pending(doc));
-        let pages = pdf::heading_pages_by_runs(doc, fonts, &mut cache);
-        (pages, pending.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-    });
+    let (pages, pending) = beside_docx(doc, || pdf::heading_pages_by_runs(doc, fonts, &mut cache));
     let pages = pages.map_err(|e| BuildError::Internal(e.to_string()))?;
     if let Some(file) = &cache_file {
         let text = cache.to_text();
@@ -158,11 +169,7 @@ fn docx_alone(doc: &Document, stem: &str, fonts: &FontSet, opts: &BuildOptions) 
             let _ = write_atomic(file, text.as_bytes());
         }
     }
-    match pending.map_err(internal)?.with_pages(&pages) {
-        Some(done) => done,
-        None => crate::write::docx::docx_with_pages(doc, Some(&pages)),
-    }
-    .map_err(internal)
+    finish_docx(doc, pending, &pages)
 }
 
 /// The booklet's document with the options applied.

@@ -11,6 +11,7 @@ pub mod forms;
 pub mod load;
 pub mod model;
 pub mod money;
+pub mod par;
 pub mod source;
 pub mod doc;
 pub mod write;

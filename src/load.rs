@@ -166,7 +166,7 @@ fn read_projects(dir: &Path, display: &str) -> Vec<ProjectRead> {
         .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml"))
         .collect();
     files.sort();
-    par_map(&files, |f| {
+    crate::par::par_map(&files, |f| {
         let stem = f.trim_end_matches(".yaml").trim_end_matches(".yml");
         let key = format!("projects/{stem}");
         let name = format!("{display}/projects/{f}");
@@ -176,19 +176,6 @@ fn read_projects(dir: &Path, display: &str) -> Vec<ProjectRead> {
             Ok((p, map))
         });
         (key, read)
-    })
-}
-
-/// `f` of every item, in order, the items shared out over the available cores.
-fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if cores <= 1 || items.len() < 2 {
-        return items.iter().map(f).collect();
-    }
-    let chunk = items.len().div_ceil(cores);
-    std::thread::scope(|s| {
-        let parts: Vec<_> = items.chunks(chunk).map(|c| s.spawn(|| c.iter().map(&f).collect::<Vec<R>>())).collect();
-        parts.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
     })
 }
 

@@ -223,16 +223,13 @@ pub fn page_count(doc: &PagedDocument) -> usize {
 /// heading is found by the label the Typst writer gave it
 /// ([`crate::write::typst::heading_label`]).
 pub fn heading_pages(laid: &PagedDocument, doc: &Document) -> HeadingPages {
-    let introspector = laid.introspector();
     doc.blocks
         .iter()
         .enumerate()
         .filter(|(_, b)| matches!(b, Block::Heading { outline: true, .. }))
         .filter_map(|(i, _)| {
-            let label = Label::new(PicoStr::intern(&crate::write::typst::heading_label(i)))?;
-            let location = introspector.query_label(label).ok()?.location()?;
-            let page = introspector.page(location)?;
-            let number = laid.pages().get(page.get() - 1)?.number;
+            let page = heading_page(laid, i)?;
+            let number = laid.pages().get(usize::try_from(page).ok()? - 1)?.number;
             Some((i, u32::try_from(number).ok()?))
         })
         .collect()
@@ -251,7 +248,7 @@ pub fn heading_pages_by_runs(doc: &Document, fonts: &FontSet, cache: &mut RunCac
     // Only this document's runs are kept, so the cache does not grow with every edit.
     cache.0.retain(|key, _| keys.contains(key));
     let todo: Vec<usize> = (0..runs.len()).filter(|&r| !cache.0.contains_key(&keys[r])).collect();
-    let laid = parallel_map(&todo, |&r| compile(&runs[r].source, fonts, date).map(|laid| run_pages(&laid, &runs[r].headings)));
+    let laid = crate::par::par_map(&todo, |&r| compile(&runs[r].source, fonts, date).map(|laid| run_pages(&laid, &runs[r].headings)));
     for (&r, result) in todo.iter().zip(laid) {
         cache.0.insert(keys[r], result?);
     }
@@ -321,42 +318,17 @@ fn faces_key(fonts: &FontSet) -> u128 {
 
 /// Pages of one laid-out run, and the (1-based) page within it of each of its `headings`.
 fn run_pages(laid: &PagedDocument, headings: &[usize]) -> RunPages {
-    let introspector = laid.introspector();
-    let page = |i: usize| {
-        let label = Label::new(PicoStr::intern(&crate::write::typst::heading_label(i)))?;
-        let location = introspector.query_label(label).ok()?.location()?;
-        u32::try_from(introspector.page(location)?.get()).ok()
-    };
     RunPages {
         count: u32::try_from(laid.pages().len()).unwrap_or(u32::MAX),
-        headings: headings.iter().map(|&i| page(i)).collect(),
+        headings: headings.iter().map(|&i| heading_page(laid, i)).collect(),
     }
 }
 
-/// `f` of every item, in order, computed on all cores (each takes the next item when free).
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len().max(1));
-    let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, R)> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        mine.push((i, f(item)));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            .collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
+/// The (1-based) page of `laid` that holds the heading at block `i`, found by the label the
+/// Typst writer gave it ([`crate::write::typst::heading_label`]).
+fn heading_page(laid: &PagedDocument, i: usize) -> Option<u32> {
+    let introspector = laid.introspector();
+    let label = Label::new(PicoStr::intern(&crate::write::typst::heading_label(i)))?;
+    let location = introspector.query_label(label).ok()?.location()?;
+    u32::try_from(introspector.page(location)?.get()).ok()
 }
