@@ -133,7 +133,7 @@ def main():
     typ = os.path.join(out, "lanxian-kfq-2024.typ")
     measure("floor-pdf", ["compile-typst", typ, "-o", os.path.join(out, "floor.pdf")], r, results=results)
     cache = os.path.join(out, ".juesuan")
-    measure("docx-cold", ["build", SEED, "-o", out, "--format", "docx"], r, results=results,
+    measure("docx-cold", ["build", SEED, "-o", out, "--format", "docx"], r, target="< 300 ms", results=results,
             before=lambda i: shutil.rmtree(cache, ignore_errors=True))
     measure("booklet-docx", ["build", SEED, "-o", out, "--format", "docx"], r, target="< 300 ms", results=results)
     edited = os.path.join(tmp, "edited", "lanxian-kfq-2024")

@@ -1110,48 +1110,95 @@ const ORDERS: &[(&str, &[&str])] = &[
 /// reject. Every such element's children are sorted, stably, by [`ORDERS`];
 /// children of other namespaces (`w14:`, `w15:` …) and unknown names go last.
 pub fn schema_order(xml: &str) -> String {
-    ORDERS.iter().fold(xml.to_string(), |x, (parent, order)| sort_children(&x, parent, order))
-}
-
-/// Sorts the child elements of every `parent` element in `xml` by `order`.
-fn sort_children(xml: &str, parent: &str, order: &[&str]) -> String {
     let mut out = String::with_capacity(xml.len());
-    let mut pos = 0;
-    while let Some(start) = find_tag(xml, parent, pos) {
-        let Some(open_end) = tag_end(xml, start) else { break };
-        let Some(end) = element_end(xml, start) else { break };
-        out.push_str(&xml[pos..open_end]);
-        if end > open_end {
-            // Not self-closing: children, then the end tag.
-            let close = xml[..end].rfind("</").unwrap_or(end);
-            out.push_str(&sorted(&xml[open_end..close], order));
-            out.push_str(&xml[close..end]);
-        }
-        pos = end;
+    match ordered_content(xml, 0, &mut out) {
+        Some(_) => out,
+        // Not XML as docx-rs writes it: left as it is.
+        None => xml.to_string(),
     }
-    out.push_str(&xml[pos..]);
-    out
 }
 
-/// The children of an element content, each whole, stably sorted by `order`.
-fn sorted(inner: &str, order: &[&str]) -> String {
-    let rank = |name: &str| {
-        let local = name.strip_prefix("w:");
-        local.and_then(|l| order.iter().position(|o| o.split('|').any(|n| n == l))).unwrap_or(order.len())
+/// Copies the content of an element from `pos` to `out`, up to and including the end tag
+/// that closes it (or to the end of `xml` at the top level), each element through
+/// [`ordered_element`]. Returns where it stopped; `None` for a tag that does not end.
+fn ordered_content(xml: &str, mut pos: usize, out: &mut String) -> Option<usize> {
+    loop {
+        let Some(rel) = xml[pos..].find('<') else {
+            out.push_str(&xml[pos..]);
+            return Some(xml.len());
+        };
+        out.push_str(&xml[pos..pos + rel]);
+        pos += rel;
+        if xml[pos..].starts_with("</") {
+            let end = tag_end(xml, pos)?;
+            out.push_str(&xml[pos..end]);
+            return Some(end);
+        }
+        pos = ordered_element(xml, pos, out)?;
+    }
+}
+
+/// Copies the element starting at `start` to `out`, with the children of every element
+/// named in [`ORDERS`] sorted, stably, by its order (in one pass over the part, however
+/// deep the elements nest). Text among such children leaves them as they are. Returns the
+/// end of the element.
+fn ordered_element(xml: &str, start: usize, out: &mut String) -> Option<usize> {
+    let open_end = tag_end(xml, start)?;
+    let open = &xml[start..open_end];
+    out.push_str(open);
+    if open.ends_with("/>") || open.starts_with("<?") || open.starts_with("<!") {
+        return Some(open_end);
+    }
+    let name = tag_name(xml, start);
+    let Some((_, order)) = ORDERS.iter().find(|(parent, _)| *parent == name) else {
+        return ordered_content(xml, open_end, out);
     };
-    let mut kids = Vec::new();
-    let mut pos = 0;
-    while let Some(rel) = inner[pos..].find('<') {
-        let start = pos + rel;
-        let Some(end) = element_end(inner, start) else { return inner.to_string() };
-        kids.push((rank(tag_name(inner, start)), &inner[start..end]));
-        pos = end;
+    // The children as (rank, start, end) in `out`; text has no rank.
+    let base = out.len();
+    let mut kids: Vec<(Option<usize>, usize, usize)> = Vec::new();
+    let mut pos = open_end;
+    loop {
+        let rel = xml[pos..].find('<')?;
+        if rel > 0 {
+            out.push_str(&xml[pos..pos + rel]);
+            kids.push((None, out.len() - rel, out.len()));
+            pos += rel;
+        }
+        if xml[pos..].starts_with("</") {
+            let end = tag_end(xml, pos)?;
+            sort_kids(out, base, &kids);
+            out.push_str(&xml[pos..end]);
+            return Some(end);
+        }
+        let from = out.len();
+        let rank = schema_rank(tag_name(xml, pos), order);
+        pos = ordered_element(xml, pos, out)?;
+        kids.push((Some(rank), from, out.len()));
     }
-    if !inner[pos..].trim().is_empty() {
-        return inner.to_string();
+}
+
+/// Rank of element `name` in `order`: names outside `w:` and unknown names go last.
+fn schema_rank(name: &str, order: &[&str]) -> usize {
+    let local = name.strip_prefix("w:");
+    local.and_then(|l| order.iter().position(|o| o.split('|').any(|n| n == l))).unwrap_or(order.len())
+}
+
+/// Puts the children written to `out` from `base` on (`kids`) in rank order, dropping the
+/// blank text between them; any other text leaves them unsorted.
+fn sort_kids(out: &mut String, base: usize, kids: &[(Option<usize>, usize, usize)]) {
+    let text = |k: &(Option<usize>, usize, usize)| k.0.is_none();
+    if kids.iter().any(|k| text(k) && !out[k.1..k.2].trim().is_empty()) {
+        return;
     }
-    kids.sort_by_key(|k| k.0);
-    kids.into_iter().map(|k| k.1).collect()
+    let ranked = kids.iter().filter(|k| !text(k));
+    if !kids.iter().any(text) && ranked.clone().zip(ranked.clone().skip(1)).all(|(a, b)| a.0 <= b.0) {
+        return;
+    }
+    let mut sorted: Vec<&(Option<usize>, usize, usize)> = kids.iter().filter(|k| !text(k)).collect();
+    sorted.sort_by_key(|k| k.0);
+    let children: String = sorted.iter().map(|k| &out[k.1..k.2]).collect();
+    out.truncate(base);
+    out.push_str(&children);
 }
 
 /// Position of the next start tag named `name` at or after `from`.
@@ -1530,6 +1577,27 @@ mod tests {
             x,
             r#"<w:pPr><w:pStyle w:val="A" /><w:jc w:val="right" /><w:rPr><w:rFonts w:eastAsia="x" /><w:b /><w:sz w:val="18" /></w:rPr></w:pPr>"#
         );
+    }
+
+    #[test]
+    fn schema_order_sorts_nested_parents_in_one_pass_and_leaves_text_alone() {
+        // A style's own children, its pPr's and the rPr inside that, at three depths.
+        let x = schema_order(concat!(
+            r#"<w:styles><w:style w:styleId="A"><w:rPr><w:sz w:val="2" /><w:b /></w:rPr>"#,
+            r#"<w:pPr><w:jc w:val="left" /><w:rPr><w:b /><w:rFonts /></w:rPr></w:pPr><w:name w:val="A" /></w:style></w:styles>"#,
+        ));
+        assert_eq!(
+            x,
+            concat!(
+                r#"<w:styles><w:style w:styleId="A"><w:name w:val="A" /><w:pPr><w:jc w:val="left" />"#,
+                r#"<w:rPr><w:rFonts /><w:b /></w:rPr></w:pPr><w:rPr><w:b /><w:sz w:val="2" /></w:rPr></w:style></w:styles>"#,
+            )
+        );
+        // Blank text between children goes; other text keeps them as they are.
+        assert_eq!(schema_order("<w:rPr> <w:sz /> <w:b /> </w:rPr>"), "<w:rPr><w:b /><w:sz /></w:rPr>");
+        assert_eq!(schema_order("<w:rPr>t<w:sz /><w:b /></w:rPr>"), "<w:rPr>t<w:sz /><w:b /></w:rPr>");
+        // A tag that never ends: nothing is changed.
+        assert_eq!(schema_order("<w:rPr><w:sz /><w:b"), "<w:rPr><w:sz /><w:b");
     }
 
     #[test]

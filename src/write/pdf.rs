@@ -1,6 +1,7 @@
 //! Typst source → PDF with the `typst` and `typst-pdf` crates compiled in. The [`World`]
-//! serves the one generated source from memory, fonts from the binary (and, when asked,
-//! from the system or `--font-path`), no other file, and `today()` from the data.
+//! serves the generated source from memory (and the style module that runs of pages
+//! import), fonts from the binary (and, when asked, from the system or `--font-path`), no
+//! other file, and `today()` from the data.
 
 use crate::doc::{Block, Document, HeadingPages, Meta};
 use std::fmt;
@@ -98,6 +99,8 @@ impl World for MemoryWorld<'_> {
     fn source(&self, id: FileId) -> FileResult<Source> {
         if id == self.main.id() {
             Ok(self.main.clone())
+        } else if id == style_source().id() {
+            Ok(style_source().clone())
         } else {
             Err(FileError::AccessDenied)
         }
@@ -127,8 +130,21 @@ impl fmt::Display for TypstError {
 impl std::error::Error for TypstError {}
 
 fn main_id() -> FileId {
-    let path = VirtualPath::new("main.typ").unwrap_or_else(|e| panic!("static path: {e:?}"));
+    file_id("main.typ")
+}
+
+fn file_id(path: &str) -> FileId {
+    let path = VirtualPath::new(path).unwrap_or_else(|e| panic!("static path: {e:?}"));
     FileId::new(RootedPath::new(VirtualRoot::Project, path))
+}
+
+/// The style module that runs of pages import ([`crate::write::typst::STYLE_MODULE`]),
+/// parsed once per process; Typst memoizes its evaluation across the runs.
+fn style_source() -> &'static Source {
+    static STYLE: OnceLock<Source> = OnceLock::new();
+    STYLE.get_or_init(|| {
+        Source::new(file_id(crate::write::typst::STYLE_MODULE), crate::write::typst::style_module())
+    })
 }
 
 /// Lays out `source`; `date` (YYYY-MM-DD from the data) answers `datetime.today()`.
