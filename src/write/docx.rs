@@ -1155,7 +1155,7 @@ fn ordered_element(xml: &str, start: usize, out: &mut String) -> Option<usize> {
     };
     // The children as (rank, start, end) in `out`; text has no rank.
     let base = out.len();
-    let mut kids: Vec<(Option<usize>, usize, usize)> = Vec::new();
+    let mut kids: Vec<Kid> = Vec::new();
     let mut pos = open_end;
     loop {
         let rel = xml[pos..].find('<')?;
@@ -1183,18 +1183,20 @@ fn schema_rank(name: &str, order: &[&str]) -> usize {
     local.and_then(|l| order.iter().position(|o| o.split('|').any(|n| n == l))).unwrap_or(order.len())
 }
 
+/// A child written to `out` by [`ordered_element`]: its schema rank (`None`: text) and its
+/// place in `out`.
+type Kid = (Option<usize>, usize, usize);
+
 /// Puts the children written to `out` from `base` on (`kids`) in rank order, dropping the
 /// blank text between them; any other text leaves them unsorted.
-fn sort_kids(out: &mut String, base: usize, kids: &[(Option<usize>, usize, usize)]) {
-    let text = |k: &(Option<usize>, usize, usize)| k.0.is_none();
-    if kids.iter().any(|k| text(k) && !out[k.1..k.2].trim().is_empty()) {
+fn sort_kids(out: &mut String, base: usize, kids: &[Kid]) {
+    if kids.iter().any(|k| k.0.is_none() && !out[k.1..k.2].trim().is_empty()) {
         return;
     }
-    let ranked = kids.iter().filter(|k| !text(k));
-    if !kids.iter().any(text) && ranked.clone().zip(ranked.clone().skip(1)).all(|(a, b)| a.0 <= b.0) {
+    let mut sorted: Vec<&Kid> = kids.iter().filter(|k| k.0.is_some()).collect();
+    if sorted.len() == kids.len() && sorted.is_sorted_by_key(|k| k.0) {
         return;
     }
-    let mut sorted: Vec<&(Option<usize>, usize, usize)> = kids.iter().filter(|k| !text(k)).collect();
     sorted.sort_by_key(|k| k.0);
     let children: String = sorted.iter().map(|k| &out[k.1..k.2]).collect();
     out.truncate(base);
