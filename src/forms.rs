@@ -1,8 +1,7 @@
-//! The official forms: which 科目 tables exist, their columns, and the standard catalogues
-//! (功能分类 类 lines of 公开01/04, 经济分类 rows of 公开06, the standard 名词解释) that ship
-//! with the tool in `templates/catalog.yaml` and `templates/glossary.yaml`.
+//! The national data tables: which 科目 tables exist and the columns each may hold (a
+//! layout chooses which it prints, see `layout.rs`), and the shape of a layout's row
+//! catalogues (功能分类 类 lines, 经济分类 rows) in its `catalog.yaml`.
 
-use crate::model::Glossary;
 use serde::Deserialize;
 use std::sync::OnceLock;
 
@@ -99,10 +98,16 @@ pub const T08: CodeTableSpec = CodeTableSpec {
     form: "公开08表",
     file: "tables/08-soe-capital",
     title: "国有资本经营预算财政拨款支出决算表",
-    columns: &[("basic", "基本支出"), ("project", "项目支出")],
+    columns: &[
+        ("opening", "年初结转和结余"),
+        ("income", "本年收入"),
+        ("basic", "基本支出"),
+        ("project", "项目支出"),
+        ("closing", "年末结转和结余"),
+    ],
     total_of: &["basic", "project"],
     total_label: "合计",
-    display: &["total", "basic", "project"],
+    display: &["opening", "income", "total", "basic", "project", "closing"],
     rule: "T08-SUM",
 };
 
@@ -114,7 +119,8 @@ pub struct FunctionalClass {
     pub code: String,
     /// Name without numbering.
     pub name: String,
-    /// 行次 in 公开01.
+    /// 行次 in 公开01 (layouts that print 行次).
+    #[serde(default)]
     pub row: u32,
 }
 
@@ -145,23 +151,10 @@ pub struct Catalog {
     pub economic: Vec<EconomicItem>,
 }
 
-const CATALOG_YAML: &str = include_str!("../templates/catalog.yaml");
-const GLOSSARY_YAML: &str = include_str!("../templates/glossary.yaml");
-
-/// The built-in catalogues (parsed once; they ship with the binary and are tested).
+/// The catalogues of the default layout (for generated samples and scaffolds).
 pub fn catalog() -> &'static Catalog {
-    static CELL: OnceLock<Catalog> = OnceLock::new();
-    CELL.get_or_init(|| {
-        serde_yaml::from_str(CATALOG_YAML).unwrap_or_else(|e| panic!("built-in catalog.yaml: {e}"))
-    })
-}
-
-/// The standard 名词解释.
-pub fn standard_glossary() -> &'static Glossary {
-    static CELL: OnceLock<Glossary> = OnceLock::new();
-    CELL.get_or_init(|| {
-        serde_yaml::from_str(GLOSSARY_YAML).unwrap_or_else(|e| panic!("built-in glossary.yaml: {e}"))
-    })
+    static CELL: OnceLock<std::sync::Arc<crate::layout::Layout>> = OnceLock::new();
+    &CELL.get_or_init(|| crate::layout::builtin(crate::layout::DEFAULT).expect("the default layout is built in")).catalog
 }
 
 /// 一、二 … numbering (1 → 一, 12 → 十二, 26 → 二十六).
@@ -175,9 +168,14 @@ pub fn cn_number(n: usize) -> String {
     }
 }
 
-/// The name of 类 `code` in the functional catalogue.
+/// The name of 类 `code` in the functional catalogue of the default layout.
 pub fn class_name(code: &str) -> Option<&'static str> {
-    catalog().functional_classes.iter().find(|c| c.code == code).map(|c| c.name.as_str())
+    class_name_in(catalog(), code)
+}
+
+/// The name of 类 `code` in the functional catalogue `cat`.
+pub fn class_name_in<'a>(cat: &'a Catalog, code: &str) -> Option<&'a str> {
+    cat.functional_classes.iter().find(|c| c.code == code).map(|c| c.name.as_str())
 }
 
 #[cfg(test)]
@@ -188,6 +186,6 @@ mod tests {
     fn builtin_catalogues_parse() {
         assert_eq!(catalog().functional_classes.len(), 26);
         assert!(catalog().economic.iter().any(|e| e.code == "30231"));
-        assert_eq!(standard_glossary().terms.len(), 12);
+        assert_eq!(crate::layout::builtin("shanxi").unwrap().glossary.terms.len(), 12);
     }
 }

@@ -8,6 +8,7 @@ pub mod check;
 pub mod compute;
 pub mod diag;
 pub mod forms;
+pub mod layout;
 pub mod load;
 pub mod model;
 pub mod money;

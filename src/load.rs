@@ -13,8 +13,30 @@ use std::path::{Path, PathBuf};
 /// Largest data file accepted (a department's biggest file is well under 1 MiB).
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
-/// Loads the department folder `dir`.
+/// Every data file juesuan knows (keys, without `.yaml`), besides `projects/*.yaml`.
+pub const FILES: &[&str] = &[
+    "department",
+    "tables/01-summary",
+    "tables/02-income",
+    "tables/03-expenditure",
+    "tables/04-fiscal",
+    "tables/05-general-budget",
+    "tables/06-basic-detail",
+    "tables/07-gov-fund",
+    "tables/08-soe-capital",
+    "tables/09-three-public",
+    "tables/10-statistics",
+    "explanation",
+    "glossary",
+];
+
+/// Loads the department folder `dir` with the layout its `department.yaml` names.
 pub fn load_dir(dir: &Path) -> Result<Department, LoadErrors> {
+    load_dir_with(dir, None)
+}
+
+/// Loads the department folder `dir`; `layout` (`--layout DIR`) overrides the one it names.
+pub fn load_dir_with(dir: &Path, layout: Option<&Path>) -> Result<Department, LoadErrors> {
     let mut r = Reader::new(dir);
     if !dir.is_dir() {
         return Err(LoadErrors(vec![Diagnostic::file_error(
@@ -28,21 +50,32 @@ pub fn load_dir(dir: &Path) -> Result<Department, LoadErrors> {
         std::thread::spawn(move || read_projects(&dir, &display))
     };
     let info: Option<Info> = r.read("department", true);
-    let t01: Option<Summary01> = r.read("tables/01-summary", true);
-    let t02: Option<CodeTable> = r.read(forms::T02.file, true);
-    let t03: Option<CodeTable> = r.read(forms::T03.file, true);
-    let t04: Option<Fiscal04> = r.read("tables/04-fiscal", true);
-    let t05: Option<CodeTable> = r.read(forms::T05.file, true);
-    let t06: Option<BasicDetail06> = r.read("tables/06-basic-detail", true);
-    let t07: Option<CodeTable> = r.read(forms::T07.file, true);
-    let t08: Option<CodeTable> = r.read(forms::T08.file, true);
-    let t09: Option<ThreePublic09> = r.read("tables/09-three-public", true);
-    let t10: Option<Stats10> = r.read("tables/10-statistics", true);
-    let explanation: Option<Explanation> = r.read("explanation", true);
+    let at = r.sources.get("department").map(|s| s.loc("layout")).unwrap_or(Loc { file: r.file_name("department").into(), line: 1, col: 1 });
+    let named = info.as_ref().and_then(|i| i.layout.clone());
+    let layout = match crate::layout::resolve(named.as_deref(), dir, layout, at) {
+        Ok(l) => Some(l),
+        Err(LoadErrors(es)) => {
+            r.errors.extend(es);
+            None
+        }
+    };
+    let need = |key: &str| layout.as_ref().is_none_or(|l| l.requires(key));
+    let t01: Option<Summary01> = r.read_or_default("tables/01-summary", need("tables/01-summary"));
+    let t02: Option<CodeTable> = r.read_or_default(forms::T02.file, need(forms::T02.file));
+    let t03: Option<CodeTable> = r.read_or_default(forms::T03.file, need(forms::T03.file));
+    let t04: Option<Fiscal04> = r.read_or_default("tables/04-fiscal", need("tables/04-fiscal"));
+    let t05: Option<CodeTable> = r.read_or_default(forms::T05.file, need(forms::T05.file));
+    let t06: Option<BasicDetail06> = r.read_or_default("tables/06-basic-detail", need("tables/06-basic-detail"));
+    let t07: Option<CodeTable> = r.read_or_default(forms::T07.file, need(forms::T07.file));
+    let t08: Option<CodeTable> = r.read_or_default(forms::T08.file, need(forms::T08.file));
+    let t09: Option<ThreePublic09> = r.read_or_default("tables/09-three-public", need("tables/09-three-public"));
+    let t10: Option<Stats10> = r.read_or_default("tables/10-statistics", need("tables/10-statistics"));
+    let explanation: Option<Explanation> = r.read_or_default("explanation", need("explanation"));
     let glossary: Option<Glossary> = r.read("glossary", false);
     let projects = r.keep_projects(projects.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
 
     let (
+        Some(layout),
         Some(info),
         Some(t01),
         Some(t02),
@@ -55,12 +88,13 @@ pub fn load_dir(dir: &Path) -> Result<Department, LoadErrors> {
         Some(t09),
         Some(t10),
         Some(explanation),
-    ) = (info, t01, t02, t03, t04, t05, t06, t07, t08, t09, t10, explanation)
+    ) = (layout, info, t01, t02, t03, t04, t05, t06, t07, t08, t09, t10, explanation)
     else {
         return Err(LoadErrors(r.errors));
     };
     let dept = Department {
         dir: r.display.clone(),
+        layout,
         info,
         t01,
         t02,
@@ -117,6 +151,15 @@ impl Reader {
 
     fn file_name(&self, key: &str) -> String {
         format!("{}/{key}.yaml", self.display)
+    }
+
+    /// Reads `<key>.yaml`, or gives the empty value when the file is absent and the layout
+    /// does not require it.
+    fn read_or_default<T: DeserializeOwned + Default>(&mut self, key: &str, required: bool) -> Option<T> {
+        if !required && !self.dir.join(format!("{key}.yaml")).exists() {
+            return Some(T::default());
+        }
+        self.read(key, required)
     }
 
     /// Reads and deserialises `<key>.yaml`; records errors and returns `None` on failure.
@@ -616,7 +659,7 @@ fn validate(d: &Department) -> Vec<Diagnostic> {
     }
     let class_keys = |map: &mut dyn Iterator<Item = &String>, base: &str, s: &SourceMap, out: &mut Vec<Diagnostic>| {
         for code in map {
-            if forms::class_name(code).is_none() {
+            if forms::class_name_in(&d.layout.catalog, code).is_none() {
                 out.push(
                     Diagnostic::error(s.key_loc(&format!("{base}.{code}")), format!("`{code}` is not a 功能分类 类 code"))
                         .with_hint("use a 3-digit 类 code such as 201, 208, 213"),
@@ -636,7 +679,7 @@ fn validate(d: &Department) -> Vec<Diagnostic> {
     class_keys(&mut e.uses.general_budget_by_class.keys(), "uses.general_budget_by_class", &se, &mut out);
     class_keys(&mut e.printed.by_class.keys(), "printed.by_class", &se, &mut out);
     for key in e.printed.three_public_items.keys() {
-        const ITEMS: [&str; 4] = ["abroad", "car_purchase", "car_operation", "reception"];
+        const ITEMS: [&str; 5] = ["abroad", "car_purchase", "car_operation", "car_subtotal", "reception"];
         if !ITEMS.contains(&key.as_str()) {
             let best = ITEMS.iter().max_by(|a, b| strsim::jaro_winkler(key, a).total_cmp(&strsim::jaro_winkler(key, b))).unwrap_or(&ITEMS[0]);
             out.push(
@@ -646,7 +689,7 @@ fn validate(d: &Department) -> Vec<Diagnostic> {
         }
     }
     validate_balances(d, &s01, &s04, &mut out);
-    validate_basic_detail(&d.t06, &src("tables/06-basic-detail"), &mut out);
+    validate_basic_detail(&d.t06, &d.layout.catalog, &src("tables/06-basic-detail"), &mut out);
     validate_09_10(d, &src("tables/09-three-public"), &src("tables/10-statistics"), &mut out);
     validate_projects(d, &mut out);
     out
@@ -749,8 +792,8 @@ fn column_error(spec: &CodeTableSpec, loc: Loc, col: &str) -> Diagnostic {
     Diagnostic::error(loc, format!("column `{col}` does not belong to {} {}", spec.form, spec.title)).with_hint(hint)
 }
 
-fn validate_basic_detail(t: &BasicDetail06, s: &SourceMap, out: &mut Vec<Diagnostic>) {
-    let cat = &forms::catalog().economic;
+fn validate_basic_detail(t: &BasicDetail06, catalog: &forms::Catalog, s: &SourceMap, out: &mut Vec<Diagnostic>) {
+    let cat = &catalog.economic;
     for code in t.printed.classes.keys() {
         if !cat.iter().any(|e| &e.code == code && e.code.len() == 3) {
             out.push(

@@ -16,6 +16,8 @@ pub type Text = String;
 pub struct Department {
     /// The folder it was loaded from.
     pub dir: String,
+    /// 版式 — the layout the booklet follows.
+    pub layout: std::sync::Arc<crate::layout::Layout>,
     /// 概况 — `department.yaml`.
     pub info: Info,
     /// 公开01
@@ -62,16 +64,36 @@ pub struct Info {
     /// 公开日期 `YYYY-MM-DD`
     #[serde(default)]
     pub date: Option<String>,
-    /// 本部门（单位）职责
+    /// 本部门（单位）职责 / 主要职能
     pub duties: Text,
-    /// 机构设置情况
+    /// 机构设置情况 (the Shanxi 概况 二; a layout with a 单位构成 table may leave it out)
+    #[serde(default)]
     pub organization: Text,
+    /// 部门决算单位构成 — the units whose accounts the booklet consolidates (概况 二 of the
+    /// Shanghai layout), in order.
+    #[serde(default)]
+    pub units: Vec<UnitRow>,
+    /// 版式 — the booklet layout: a built-in name (`shanxi`, `shanghai`) or a folder inside
+    /// the data folder (`./layout`). Default `shanxi`.
+    #[serde(default)]
+    pub layout: Option<String>,
     /// 仅供内部审核 mark on every page.
     #[serde(default)]
     pub draft: bool,
     /// Font families for the 宋体 and 黑体 roles.
     #[serde(default)]
     pub fonts: Option<Fonts>,
+}
+
+/// One row of 部门决算单位构成.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitRow {
+    /// 单位名称
+    pub name: String,
+    /// 备注
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// 字体 — font families by role.
@@ -525,6 +547,9 @@ pub struct Explanation {
     /// 年初预算
     #[serde(default)]
     pub annual_budget: AnnualBudget,
+    /// 全年预算
+    #[serde(default)]
+    pub full_year_budget: FullYearBudget,
     /// 主要原因
     #[serde(default)]
     pub reasons: Reasons,
@@ -572,7 +597,32 @@ pub struct PriorYear {
     pub soe_capital: Option<Money>,
     /// “三公”经费 by item
     #[serde(default)]
-    pub three_public: ThreeItems,
+    pub three_public: PriorThree,
+    /// 机关运行经费
+    #[serde(default)]
+    pub operating_funds: Option<Money>,
+}
+
+/// 上年 “三公”经费 by item; a blank item is unknown, not 0.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriorThree {
+    /// 因公出国（境）费
+    #[serde(default)]
+    pub abroad: Option<Money>,
+    /// 公务用车购置费
+    #[serde(default)]
+    pub car_purchase: Option<Money>,
+    /// 公务用车运行维护费
+    #[serde(default)]
+    pub car_operation: Option<Money>,
+    /// 公务用车购置及运行维护费 as one figure, where only that is known (otherwise the sum
+    /// of the two car items)
+    #[serde(default)]
+    pub car_subtotal: Option<Money>,
+    /// 公务接待费
+    #[serde(default)]
+    pub reception: Option<Money>,
 }
 
 /// 年初预算 (万元).
@@ -582,6 +632,24 @@ pub struct AnnualBudget {
     /// 一般公共预算财政拨款支出年初预算 by 类
     #[serde(default, deserialize_with = "crate::money::blank_entries")]
     pub general_budget_by_class: BTreeMap<String, Money>,
+    /// … by 项 (7-digit code), for layouts that explain every 项
+    #[serde(default, deserialize_with = "crate::money::blank_entries")]
+    pub general_budget_by_item: BTreeMap<String, Money>,
+    /// 政府性基金预算财政拨款支出年初预算 by 项
+    #[serde(default, deserialize_with = "crate::money::blank_entries")]
+    pub gov_fund_by_item: BTreeMap<String, Money>,
+    /// 国有资本经营预算财政拨款支出年初预算 by 项
+    #[serde(default, deserialize_with = "crate::money::blank_entries")]
+    pub soe_capital_by_item: BTreeMap<String, Money>,
+}
+
+/// 全年预算 (年初预算 after adjustment, 万元), where the booklet compares with it.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FullYearBudget {
+    /// 一般公共预算财政拨款支出全年预算 by 项
+    #[serde(default, deserialize_with = "crate::money::blank_entries")]
+    pub general_budget_by_item: BTreeMap<String, Money>,
 }
 
 /// 主要原因 of year-on-year changes.
@@ -609,6 +677,24 @@ pub struct Reasons {
     /// “三公”经费
     #[serde(default)]
     pub three_public: ThreeReasons,
+    /// 一般公共预算 决算数大于（小于）预算数的主要原因 (total)
+    #[serde(default)]
+    pub general_budget_vs_budget: Option<Text>,
+    /// … by 项
+    #[serde(default, deserialize_with = "crate::money::blank_entries")]
+    pub general_budget_by_item: BTreeMap<String, Text>,
+    /// 政府性基金 决算数大于（小于）预算数的主要原因 by 项
+    #[serde(default, deserialize_with = "crate::money::blank_entries")]
+    pub gov_fund_by_item: BTreeMap<String, Text>,
+    /// 国有资本经营 决算数大于（小于）预算数的主要原因 by 项
+    #[serde(default, deserialize_with = "crate::money::blank_entries")]
+    pub soe_capital_by_item: BTreeMap<String, Text>,
+    /// “三公”经费 决算数小于（大于）预算数的主要原因
+    #[serde(default)]
+    pub three_public_vs_budget: ThreeReasons,
+    /// 机关运行经费 change
+    #[serde(default)]
+    pub operating_funds: Option<Text>,
 }
 
 /// 主要原因 for the “三公” items.
@@ -627,6 +713,9 @@ pub struct ThreeReasons {
     /// 公务用车运行维护费
     #[serde(default)]
     pub car_operation: Option<Text>,
+    /// 公务用车购置及运行维护费 as one item
+    #[serde(default)]
+    pub car_subtotal: Option<Text>,
     /// 公务接待费
     #[serde(default)]
     pub reception: Option<Text>,
@@ -645,6 +734,15 @@ pub struct Uses {
     /// 公用经费主要包括
     #[serde(default)]
     pub public: Option<Text>,
+    /// 一般公共预算 主要用于 by 项
+    #[serde(default, deserialize_with = "crate::money::blank_entries")]
+    pub general_budget_by_item: BTreeMap<String, Text>,
+    /// 政府性基金 主要用于 by 项
+    #[serde(default, deserialize_with = "crate::money::blank_entries")]
+    pub gov_fund_by_item: BTreeMap<String, Text>,
+    /// 国有资本经营 主要用于 by 项
+    #[serde(default, deserialize_with = "crate::money::blank_entries")]
+    pub soe_capital_by_item: BTreeMap<String, Text>,
 }
 
 /// “三公”经费 details for 九(二).
@@ -747,6 +845,21 @@ pub struct ProcurementDetails {
     /// 授予小微企业合同金额
     #[serde(default)]
     pub small_micro_contracts: Option<Money>,
+    /// 面向中小企业预留政府采购项目预算金额
+    #[serde(default)]
+    pub sme_reserved: Option<Money>,
+    /// 面向小微企业预留政府采购项目预算金额
+    #[serde(default)]
+    pub small_micro_reserved: Option<Money>,
+    /// 预留项目中由中小企业供应商中标或成交的采购金额
+    #[serde(default)]
+    pub sme_awarded: Option<Money>,
+    /// 预留项目中由小微企业供应商中标或成交的采购金额
+    #[serde(default)]
+    pub small_micro_awarded: Option<Money>,
+    /// 其他政府采购项目中由中小企业供应商中标或成交的采购金额
+    #[serde(default)]
+    pub sme_other_awarded: Option<Money>,
 }
 
 /// 预算绩效情况说明.
@@ -765,6 +878,53 @@ pub struct Performance {
     /// 附件 name
     #[serde(default)]
     pub attachment: Option<Text>,
+    /// 预算绩效管理制度与工作机制 (the words between “建立了如下预算绩效管理制度：” and
+    /// “全过程绩效管理实施情况”, closing punctuation included)
+    #[serde(default)]
+    pub system: Option<Text>,
+    /// 编报绩效目标的项目
+    #[serde(default)]
+    pub targets: Option<ProjectSet>,
+    /// 绩效跟踪评价的项目
+    #[serde(default)]
+    pub tracked: Option<ProjectSet>,
+    /// 绩效自评的项目 (typed where the 自评报告 are not attached)
+    #[serde(default)]
+    pub self_evaluated: Option<ProjectSet>,
+    /// 自评 projects by grade (keys: the layout's grade labels, e.g. 优/良/合格/不合格)
+    #[serde(default, deserialize_with = "crate::money::blank_entries")]
+    pub grades: BTreeMap<String, Money>,
+    /// 绩效自评中发现的问题
+    #[serde(default)]
+    pub problems: Option<Problems>,
+}
+
+/// A set of projects: how many and how much (万元).
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectSet {
+    /// 项目个数
+    pub projects: Money,
+    /// 涉及预算金额 (万元)
+    #[serde(default)]
+    pub amount: Option<Money>,
+    /// 平均得分 (自评 only)
+    #[serde(default)]
+    pub average_score: Option<Money>,
+}
+
+/// 绩效自评中发现的问题.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Problems {
+    /// 共发现问题
+    pub found: Money,
+    /// 已经完成整改
+    #[serde(default)]
+    pub rectified: Option<Money>,
+    /// 正在整改
+    #[serde(default)]
+    pub rectifying: Option<Money>,
 }
 
 /// Prose figures as printed (signed changes, rates in %).
@@ -850,6 +1010,35 @@ pub struct ExplPrinted {
     pub equipment: Option<Money>,
     #[serde(default)]
     pub performance: Option<PerformancePrinted>,
+    /// 五(三) per 项 as printed
+    #[serde(default)]
+    pub by_item: BTreeMap<String, ItemBudgetPrinted>,
+    /// 五(三) 全年预算 total as printed
+    #[serde(default)]
+    pub general_budget_full_year: Option<Money>,
+    /// 十一(一) 机关运行经费 as printed
+    #[serde(default)]
+    pub operating_funds: Option<Money>,
+    #[serde(default)]
+    pub operating_funds_change: Option<Money>,
+    #[serde(default)]
+    pub operating_funds_growth: Option<Money>,
+}
+
+/// A 项 line of 五(三) as printed.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct ItemBudgetPrinted {
+    /// The printed “类（类）款（款）项（项）” label
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub budget: Option<Money>,
+    #[serde(default)]
+    pub amount: Option<Money>,
+    #[serde(default)]
+    pub completion: Option<Money>,
 }
 
 /// A 类 line of 五 as printed.
@@ -878,6 +1067,10 @@ pub struct ClassPrinted {
 pub struct ItemPrinted {
     #[serde(default)]
     pub actual: Option<Money>,
+    #[serde(default)]
+    pub budget: Option<Money>,
+    #[serde(default)]
+    pub share: Option<Money>,
     #[serde(default)]
     pub completion: Option<Money>,
     #[serde(default)]

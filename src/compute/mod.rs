@@ -72,6 +72,9 @@ pub struct View {
     /// Disagreements found while computing (read by `check`).
     #[serde(skip)]
     pub recons: Vec<Recon>,
+    /// The layout the booklet follows.
+    #[serde(skip)]
+    pub layout: std::sync::Arc<crate::layout::Layout>,
 }
 
 /// 概况 and document options.
@@ -89,6 +92,8 @@ pub struct InfoView {
     pub duties: String,
     /// 机构设置
     pub organization: String,
+    /// 部门决算单位构成
+    pub units: Vec<crate::model::UnitRow>,
     /// Draft mark wanted.
     pub draft: bool,
     /// Font family for the 宋体 role.
@@ -123,7 +128,7 @@ pub fn compute(d: &Department) -> View {
         t10: &t10,
         projects: &projects,
     });
-    let glossary = d.glossary.clone().unwrap_or_else(|| crate::forms::standard_glossary().clone()).terms;
+    let glossary = d.glossary.clone().unwrap_or_else(|| d.layout.glossary.clone()).terms;
     View {
         info: InfoView {
             name: d.info.name.clone(),
@@ -132,6 +137,7 @@ pub fn compute(d: &Department) -> View {
             date: d.info.date.clone(),
             duties: d.info.duties.clone(),
             organization: d.info.organization.clone(),
+            units: d.info.units.clone(),
             draft: d.info.draft,
             serif: d.info.fonts.as_ref().and_then(|f| f.serif.clone()).unwrap_or_else(|| crate::write::style::DEFAULT_SERIF.into()),
             sans: d.info.fonts.as_ref().and_then(|f| f.sans.clone()).unwrap_or_else(|| crate::write::style::DEFAULT_SANS.into()),
@@ -150,6 +156,7 @@ pub fn compute(d: &Department) -> View {
         glossary,
         projects,
         recons: cx.recons,
+        layout: d.layout.clone(),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::tables::{class_label, CodeTableView, T01View, T04View, T06View, T09View, T10View};
 use super::{sum, wan, z, Ctx, ProjectView};
-use crate::model::{ExplPrinted, ThreeItems};
+use crate::model::{ExplPrinted, PriorThree};
 use crate::money::{percent, Money, Unit};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -329,7 +329,7 @@ fn parts<const N: usize>(whole: Decimal, items: [(&str, Option<Decimal>); N]) ->
         .collect()
 }
 
-fn three(t09: &T09View, prior: &ThreeItems, e: &crate::model::Explanation) -> (Change, Vec<ThreeItemView>, Decimal) {
+fn three(t09: &T09View, prior: &PriorThree, e: &crate::model::Explanation) -> (Change, Vec<ThreeItemView>, Decimal) {
     let r = &e.reasons.three_public;
     let items = [
         ("abroad", "因公出国（境）费", t09.budget.abroad, t09.actual.abroad, prior.abroad, &r.abroad),

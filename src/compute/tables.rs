@@ -2,7 +2,7 @@
 //! assembled from the detail tables they restate.
 
 use super::{add, sum, tail, wan, Ctx};
-use crate::forms::{self, catalog, cn_number, CodeTableSpec};
+use crate::forms::{self, cn_number, CodeTableSpec};
 use crate::model::{CodeTable, Cols};
 use crate::money::Unit;
 use rust_decimal::Decimal;
@@ -20,6 +20,8 @@ pub struct CodeTableView {
     pub rows: Vec<CodeRowView>,
     /// The 合计 row.
     pub total: Vec<Option<Decimal>>,
+    /// The 合计 row by column key.
+    pub totals: std::collections::BTreeMap<&'static str, Option<Decimal>>,
     /// No rows at all (本表无数据).
     pub empty: bool,
     /// Row index by code.
@@ -38,6 +40,8 @@ pub struct CodeRowView {
     pub level: u8,
     /// Cells in display order.
     pub cells: Vec<Option<Decimal>>,
+    /// Cells by column key (what a layout's columns name).
+    pub values: std::collections::BTreeMap<&'static str, Option<Decimal>>,
 }
 
 impl CodeTableView {
@@ -101,15 +105,18 @@ pub(crate) fn code_table(cx: &mut Ctx, spec: &CodeTableSpec, t: &CodeTable) -> C
         settle_cells(cx, spec, &keys, &mut cells, row.printed.as_ref(), &format!("rows[{i}].printed"), n, || {
             format!("{} {} {}", spec.form, row.code, row.name)
         });
-        rows.push(CodeRowView { code: row.code.clone(), name: row.name.clone(), level, cells });
+        let values = keys.iter().copied().zip(cells.iter().copied()).collect();
+        rows.push(CodeRowView { code: row.code.clone(), name: row.name.clone(), level, cells, values });
     }
     let (mut total, n) = grand;
     settle_cells(cx, spec, &keys, &mut total, t.printed.as_ref(), "printed", n, || format!("{} 合计", spec.form));
+    let totals = keys.iter().copied().zip(total.iter().copied()).collect();
     CodeTableView {
         headers: keys.iter().map(|k| label(spec, k)).collect(),
         keys,
         index: rows.iter().enumerate().map(|(i, r)| (r.code.clone(), i)).collect(),
         rows,
+        totals,
         total,
         empty: t.rows.is_empty(),
     }
@@ -206,7 +213,7 @@ pub(crate) fn t01(cx: &mut Ctx, t02: &CodeTableView, t03: &CodeTableView) -> T01
         .map(|(i, (n, v))| Line { label: format!("{}、{n}", cn_number(i + 1)), row: i as u32 + 1, values: vec![*v] })
         .collect();
     let mut by_class = Vec::new();
-    for (i, c) in catalog().functional_classes.iter().enumerate() {
+    for (i, c) in cx.d.layout.catalog.functional_classes.iter().enumerate() {
         let computed = t03.value(&c.code, "total");
         let shown = cx.settle(
             "T01-CLASS",
@@ -322,7 +329,7 @@ pub(crate) fn t04(cx: &mut Ctx, t05: &CodeTableView, t07: &CodeTableView, t08: &
         tail(2),
     );
     let mut expenditure = Vec::new();
-    for (i, c) in catalog().functional_classes.iter().enumerate() {
+    for (i, c) in cx.d.layout.catalog.functional_classes.iter().enumerate() {
         let k = [t05.value(&c.code, "total"), t07.value(&c.code, "total"), t08.value(&c.code, "total")];
         let mut values: Vec<Option<Decimal>> = std::iter::once(sum(k)).chain(k).collect();
         if let Some(pc) = p.by_class.get(&c.code) {
@@ -398,7 +405,7 @@ const F06: &str = "tables/06-basic-detail";
 /// 公开06: 类 rows and the two 合计 from the 款 amounts.
 pub(crate) fn t06(cx: &mut Ctx) -> T06View {
     let t = &cx.d.t06;
-    let cat = &catalog().economic;
+    let cat = &cx.d.layout.catalog.economic;
     let mut by_code: HashMap<String, Option<Decimal>> = HashMap::new();
     let mut counts: HashMap<String, usize> = HashMap::new();
     for item in cat.iter().filter(|e| e.code.len() == 5) {
@@ -429,9 +436,11 @@ pub(crate) fn t06(cx: &mut Ctx) -> T06View {
     let public = group_total("public");
     let personnel = cx.settle("T06-SUM", F06, "printed.personnel_total", || "公开06 人员经费合计".into(), personnel, t.printed.personnel_total, Unit::Wan, tail(2));
     let public = cx.settle("T06-SUM", F06, "printed.public_total", || "公开06 公用经费合计".into(), public, t.printed.public_total, Unit::Wan, tail(8));
-    let mut blocks: [Vec<EcoCell>; 4] = Default::default();
+    // As many side-by-side blocks as the layout's catalogue numbers (4 in Shanxi, 2 in Shanghai).
+    let nblocks = usize::from(cat.iter().map(|e| e.block).max().unwrap_or(1).clamp(1, 8));
+    let mut blocks: Vec<Vec<EcoCell>> = vec![Vec::new(); nblocks];
     for e in cat {
-        let idx = usize::from(e.block.clamp(1, 4)) - 1;
+        let idx = usize::from(e.block.clamp(1, nblocks as u8)) - 1;
         blocks[idx].push(EcoCell { code: e.code.clone(), name: e.name.clone(), value: by_code.get(&e.code).copied().flatten(), dash: e.dash });
     }
     let height = blocks.iter().map(Vec::len).max().unwrap_or(0);

@@ -2,7 +2,7 @@
 //! `templates/` (embedded in the binary). Templates write every sentence once; they emit the
 //! small markup of [`markup`], which is parsed into the format-free document tree.
 //!
-//! Filters (registered in [`environment`], the only place):
+//! Filters (registered in [`environment_with`], the only place):
 //! `t` table figure `24557.16` (blank when empty) · `wan` prose figure `24,557.16` (`0` when
 //! zero) · `pct` `29.39%` · `yuan` `1,500,000` · `num` `6.32` · `mag` absolute value ·
 //! `cn` 一二三 numbering · `lines` text → its non-blank lines (one paragraph each) · `iszero` blank or zero.
@@ -16,17 +16,6 @@ use minijinja::value::Value;
 use minijinja::{context, AutoEscape, Environment, Error, ErrorKind};
 use rust_decimal::Decimal;
 use std::fmt;
-use std::sync::OnceLock;
-
-/// Templates shipped in the binary: (name, source).
-const TEMPLATES: &[(&str, &str)] = &[
-    ("macros.jinja", include_str!("../../templates/macros.jinja")),
-    ("booklet.jinja", include_str!("../../templates/booklet.jinja")),
-    ("tables.jinja", include_str!("../../templates/tables.jinja")),
-    ("explanation.jinja", include_str!("../../templates/explanation.jinja")),
-    ("report.jinja", include_str!("../../templates/report.jinja")),
-    ("report-alone.jinja", include_str!("../../templates/report-alone.jinja")),
-];
 
 /// A fault while rendering: a template error, or markup the templates got wrong.
 #[derive(Debug)]
@@ -59,30 +48,27 @@ fn template_error(e: &Error) -> RenderError {
     RenderError::Template(msg)
 }
 
-/// The template environment with every filter, built once.
-pub fn environment() -> &'static Environment<'static> {
-    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
-    ENV.get_or_init(|| {
-        let mut env = Environment::new();
-        env.set_auto_escape_callback(|_| AutoEscape::Html);
-        env.set_trim_blocks(true);
-        env.set_lstrip_blocks(true);
-        for (name, src) in TEMPLATES {
-            env.add_template(name, src).unwrap_or_else(|e| panic!("built-in template {name}: {e:#}"));
-        }
-        env.add_filter("t", |v: Value| dec(&v).map(fmt_table).unwrap_or_default());
-        env.add_filter("wan", |v: Value| {
-            dec(&v).map(|d| if d.is_zero() { "0".into() } else { fmt_prose(d) }).unwrap_or_default()
-        });
-        env.add_filter("pct", |v: Value| dec(&v).map(fmt_pct).unwrap_or_default());
-        env.add_filter("yuan", |v: Value| dec(&v).map(fmt_yuan).unwrap_or_default());
-        env.add_filter("num", |v: Value| dec(&v).map(fmt_plain).unwrap_or_default());
-        env.add_filter("mag", |v: Value| dec(&v).map(|d| d.abs().to_string()).unwrap_or_default());
-        env.add_filter("cn", |v: usize| crate::forms::cn_number(v));
-        env.add_filter("lines", lines);
-        env.add_filter("iszero", |v: Value| dec(&v).is_none_or(|d| d.is_zero()));
-        env
-    })
+/// A template environment with every filter (the only place they are registered), whose
+/// templates come from `loader` (a layout's files, see `layout.rs`).
+pub fn environment_with<F>(loader: F) -> Environment<'static>
+where
+    F: Fn(&str) -> Result<Option<String>, Error> + Send + Sync + 'static,
+{
+    let mut env = Environment::new();
+    env.set_auto_escape_callback(|_| AutoEscape::Html);
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    env.set_loader(loader);
+    env.add_filter("t", |v: Value| dec(&v).map(fmt_table).unwrap_or_default());
+    env.add_filter("wan", |v: Value| dec(&v).map(|d| if d.is_zero() { "0".into() } else { fmt_prose(d) }).unwrap_or_default());
+    env.add_filter("pct", |v: Value| dec(&v).map(fmt_pct).unwrap_or_default());
+    env.add_filter("yuan", |v: Value| dec(&v).map(fmt_yuan).unwrap_or_default());
+    env.add_filter("num", |v: Value| dec(&v).map(fmt_plain).unwrap_or_default());
+    env.add_filter("mag", |v: Value| dec(&v).map(|d| d.abs().to_string()).unwrap_or_default());
+    env.add_filter("cn", |v: usize| crate::forms::cn_number(v));
+    env.add_filter("lines", lines);
+    env.add_filter("iszero", |v: Value| dec(&v).is_none_or(|d| d.is_zero()));
+    env
 }
 
 /// Reads a decimal from a template value (a decimal string, an integer, or none).
@@ -118,27 +104,27 @@ fn meta(v: &View, title: String) -> Meta {
     }
 }
 
-fn render(name: &'static str, ctx: Value) -> Result<Vec<crate::doc::Block>, RenderError> {
-    let tmpl = environment().get_template(name).map_err(|e| template_error(&e))?;
+fn render(v: &View, name: &'static str, ctx: Value) -> Result<Vec<crate::doc::Block>, RenderError> {
+    let tmpl = v.layout.environment().get_template(name).map_err(|e| template_error(&e))?;
     let src = tmpl.render(ctx).map_err(|e| template_error(&e))?;
     markup::parse(&src).map_err(|e| RenderError::Markup(e, name))
 }
 
 /// The whole 部门决算公开 booklet.
 pub fn booklet(v: &View) -> Result<Document, RenderError> {
-    let blocks = render("booklet.jinja", context! { v => Value::from_serialize(v) })?;
+    let blocks = render(v, "booklet.jinja", context! { v => Value::from_serialize(v), layout => Value::from_serialize(&v.layout.spec) })?;
     Ok(Document { meta: meta(v, format!("{}{}年度部门决算公开", v.info.name, v.info.year)), blocks })
 }
 
 /// One project's 自评报告 as its own document.
 pub fn report(v: &View, id: &str) -> Result<Document, RenderError> {
     let p = v.projects.iter().find(|p| p.id == id).ok_or_else(|| RenderError::NoSuchProject(id.to_string()))?;
-    let blocks = render("report-alone.jinja", context! { v => Value::from_serialize(v), p => Value::from_serialize(p) })?;
+    let blocks = render(v, "report-alone.jinja", context! { v => Value::from_serialize(v), p => Value::from_serialize(p), layout => Value::from_serialize(&v.layout.spec) })?;
     Ok(Document { meta: meta(v, format!("{}项目支出绩效自评报告", p.name)), blocks })
 }
 
 /// The generated markup of the booklet (for `--emit-markup` and tests).
 pub fn booklet_markup(v: &View) -> Result<String, RenderError> {
-    let tmpl = environment().get_template("booklet.jinja").map_err(|e| template_error(&e))?;
-    tmpl.render(context! { v => Value::from_serialize(v) }).map_err(|e| template_error(&e))
+    let tmpl = v.layout.environment().get_template("booklet.jinja").map_err(|e| template_error(&e))?;
+    tmpl.render(context! { v => Value::from_serialize(v), layout => Value::from_serialize(&v.layout.spec) }).map_err(|e| template_error(&e))
 }
