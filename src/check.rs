@@ -40,11 +40,15 @@ pub const RULES: &[(&str, &str)] = &[
     ("E-GOVFUND", "情况说明 七: 政府性基金收支总计 and change as printed equal the computed ones"),
     ("E-THREE", "情况说明 九: “三公”经费 budget, actual, completion and changes as printed equal the computed ones"),
     ("E-PROCUREMENT", "情况说明 十(二): 政府采购 figures as printed equal 公开10"),
+    ("E-ITEM", "情况说明 五(三) per 项: 预算, 支出决算 and 完成% as printed equal the budget inputs and 公开05; the printed “类（类）款（款）项（项）” names those of 公开05"),
+    ("E-OPERATING", "情况说明 十(一) 机关运行经费, its change and growth as printed equal 公开10 and last year's figure"),
+    ("E-SME", "政府采购: 中小企业 预留 ≤ 政府采购 total, 小微企业 ≤ 中小企业, awarded ≤ reserved"),
+    ("E-PERF-COUNTS", "预算绩效: 自评 projects by grade add up to the 自评 project count; rectified + rectifying ≤ problems found; an average score within 0–100"),
     ("E-ASSETS", "情况说明 十(三): 车辆 and 设备 counts as printed equal 公开10"),
     ("E-PERFORMANCE", "情况说明 十(四): project count, amounts and grade counts equal the 自评报告 and tables"),
     ("PL-REASON", "a stated 主要原因 speaks of an increase where the figure fell, or of a decrease where it rose"),
     ("PL-REASON-MISSING", "a figure changed from last year but no 主要原因 is given"),
-    ("PL-VEHICLES", "公务用车保有量 in 情况说明 九(二) equals 公开10 车辆数合计; 运行维护费 without vehicles"),
+    ("PL-VEHICLES", "公务用车保有量 in 情况说明 九(二) is not above 公开10 车辆数合计; 运行维护费 without vehicles"),
     ("PL-DUP-NAME", "two 自评报告 carry the same project name"),
     ("P-BUDGET-SUM", "自评报告 预算执行 合计 row as printed equals the sum of its 资金来源 rows"),
     ("P-BALANCE", "自评报告 资金结(转)余 as printed equals 全年预算数 − 全年执行数"),
@@ -69,7 +73,121 @@ pub fn check(d: &Department, v: &View) -> Vec<Diagnostic> {
     out.extend(extra.iter().map(from_recon));
     plausibility(d, v, &mut out);
     out.extend(grade_findings(d, v));
+    out.extend(item_labels(d, v));
+    out.extend(procurement_and_performance(d, v));
+    // Only the rules the layout lists, in the layout's names of forms and sections.
+    let l = &d.layout;
+    out.retain(|f| f.rule.is_none_or(|r| l.applies(r)));
+    for f in &mut out {
+        f.message = l.rename(&f.message);
+        if let Some(h) = &mut f.hint {
+            *h = l.rename(h);
+        }
+    }
     out.sort_by(|a, b| a.loc.cmp(&b.loc).then(a.rule.cmp(&b.rule)));
+    out
+}
+
+/// E-ITEM: the printed “类（类）款（款）项（项）” of 五(三) against the names in 公开05.
+fn item_labels(d: &Department, v: &View) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (code, p) in &d.explanation.printed.by_item {
+        let (Some(label), Some(it)) = (&p.label, v.expl.items.iter().find(|i| &i.code == code)) else { continue };
+        if label != &it.label {
+            out.push(note(
+                "E-ITEM",
+                loc(d, "explanation", &format!("printed.by_item.{code}.label")),
+                Severity::Error,
+                format!("情况说明 五(三) {code}: printed “{label}” ≠ 公开05 “{}”", it.label),
+            ));
+        }
+    }
+    out
+}
+
+/// E-SME and E-PERF-COUNTS: the 政府采购 中小企业 figures and the 预算绩效 counts among themselves.
+fn procurement_and_performance(d: &Department, v: &View) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let fe = "explanation";
+    let pr = &d.explanation.procurement;
+    let w = |m: Option<crate::money::Money>| m.map(|m| m.in_unit(crate::money::Unit::Wan));
+    let total = v.expl.procurement[0];
+    let pairs = [
+        ("procurement.sme_reserved", "面向中小企业预留", w(pr.sme_reserved), "政府采购金额 (公开10)", Some(total)),
+        ("procurement.small_micro_reserved", "面向小微企业预留", w(pr.small_micro_reserved), "面向中小企业预留", w(pr.sme_reserved)),
+        ("procurement.sme_awarded", "预留项目中由中小企业中标", w(pr.sme_awarded), "面向中小企业预留", w(pr.sme_reserved)),
+        ("procurement.small_micro_awarded", "预留项目中由小微企业中标", w(pr.small_micro_awarded), "面向小微企业预留", w(pr.small_micro_reserved)),
+    ];
+    for (path, what, part, whole_label, whole) in pairs {
+        if let (Some(part), Some(whole)) = (part, whole) {
+            if part > whole {
+                out.push(note(
+                    "E-SME",
+                    loc(d, fe, path),
+                    Severity::Error,
+                    format!("政府采购: {what} {}万元 exceeds {whole_label} {}万元 (difference {}万元)", fmt_plain(part), fmt_plain(whole), fmt_plain(part - whole)),
+                ));
+            }
+        }
+    }
+    // Awarded to 中小企业 in all: reserved-and-awarded plus awarded in the other projects.
+    if let (Some(a), Some(o)) = (w(pr.sme_awarded), w(pr.sme_other_awarded)) {
+        if a + o > total {
+            out.push(note(
+                "E-SME",
+                loc(d, fe, "procurement.sme_other_awarded"),
+                Severity::Error,
+                format!(
+                    "政府采购: awarded to 中小企业 {}万元 (预留项目 {} + 其他项目 {}) exceeds 政府采购金额 {}万元 (difference {}万元)",
+                    fmt_plain(a + o),
+                    fmt_plain(a),
+                    fmt_plain(o),
+                    fmt_plain(total),
+                    fmt_plain(a + o - total)
+                ),
+            ));
+        }
+    }
+    let perf = &d.explanation.performance;
+    if let Some(se) = &perf.self_evaluated {
+        if !perf.grades.is_empty() {
+            let counted: Decimal = perf.grades.values().map(|m| m.value).sum();
+            if counted != se.projects.value {
+                out.push(note(
+                    "E-PERF-COUNTS",
+                    loc(d, fe, "performance.grades"),
+                    Severity::Error,
+                    format!("预算绩效: projects by grade add up to {} but {} projects were self-evaluated (difference {})", fmt_plain(counted), fmt_plain(se.projects.value), fmt_plain(counted - se.projects.value)),
+                ));
+            }
+        }
+        if let Some(avg) = se.average_score.filter(|a| a.value < Decimal::ZERO || a.value > Decimal::ONE_HUNDRED) {
+            out.push(note("E-PERF-COUNTS", loc(d, fe, "performance.self_evaluated.average_score"), Severity::Error, format!("预算绩效: average score {} is outside 0–100", fmt_plain(avg.value))));
+        }
+    }
+    for (i, key) in perf.grades.keys().enumerate() {
+        if !d.layout.spec.grades.iter().any(|g| &g.label == key) {
+            let scale: Vec<&str> = d.layout.spec.grades.iter().map(|g| g.label.as_str()).collect();
+            let _ = i;
+            out.push(note(
+                "E-PERF-COUNTS",
+                loc(d, fe, &format!("performance.grades.{key}")),
+                Severity::Error,
+                format!("预算绩效: “{key}” is not a grade of the layout's scale ({})", scale.join("/")),
+            ));
+        }
+    }
+    if let Some(pb) = &perf.problems {
+        let done = z(pb.rectified.map(|m| m.value)) + z(pb.rectifying.map(|m| m.value));
+        if done > pb.found.value {
+            out.push(note(
+                "E-PERF-COUNTS",
+                loc(d, fe, "performance.problems"),
+                Severity::Error,
+                format!("预算绩效: {} problems rectified or being rectified, but {} found", fmt_plain(done), fmt_plain(pb.found.value)),
+            ));
+        }
+    }
     out
 }
 
@@ -186,6 +304,10 @@ fn cross_tables(d: &Department, v: &View, out: &mut Vec<Recon>) {
     );
     x03_fiscal(d, v, out);
     x09_06(d, v, out);
+    // The reports are data of the booklet only where the layout attaches them.
+    if !d.layout.spec.attachments.reports {
+        return;
+    }
     let executed: Decimal = v.projects.iter().map(|p| z(p.total.executed)).sum::<Decimal>() / WAN;
     let place = d.projects.first().map_or_else(|| loc(d, "tables/03-expenditure", "printed.project"), |p| loc(d, &p.file_key, "budget"));
     agree(
@@ -204,6 +326,11 @@ fn cross_tables(d: &Department, v: &View, out: &mut Vec<Recon>) {
 fn x03_fiscal(d: &Department, v: &View, out: &mut Vec<Recon>) {
     let non_fiscal = ["superior_subsidy", "business", "operating", "affiliated", "other"];
     if non_fiscal.iter().any(|k| v.t02.total_of(k).is_some_and(|x| !x.is_zero())) {
+        return;
+    }
+    // A carry-over that is not 财政拨款 (公开01 年初结转和结余 above 公开04's 年初财政拨款结转和结余)
+    // pays for 公开03 spending that no 财政拨款 form shows.
+    if z(v.t01.opening_balance) > z(v.t04.opening[0]) || z(v.t01.non_fiscal_balance_used) > Decimal::ZERO {
         return;
     }
     for (i, row) in d.t03.rows.iter().enumerate().filter(|(_, r)| r.code.len() == 7) {
@@ -259,19 +386,32 @@ fn plausibility(d: &Department, v: &View, out: &mut Vec<Diagnostic>) {
     let e = &v.expl;
     let fe = "explanation";
     let mut changes: Vec<(&crate::compute::Change, String, String)> = vec![
-        (&e.total_income, "reasons.total".into(), "一 收入支出总计".into()),
-        (&e.fiscal_income, "reasons.fiscal_total".into(), "四 财政拨款收支总计".into()),
-        (&e.general_budget, "reasons.general_budget".into(), "五 一般公共预算财政拨款支出".into()),
-        (&e.gov_fund_income, "reasons.gov_fund".into(), "七 政府性基金预算财政拨款收支".into()),
-        (&e.three_actual, "reasons.three_public.total".into(), "九 “三公”经费".into()),
+        (&e.total_income, "reasons.total".into(), "情况说明 一 收入支出总计".into()),
+        (&e.fiscal_income, "reasons.fiscal_total".into(), "情况说明 四 财政拨款收支总计".into()),
+        (&e.general_budget, "reasons.general_budget".into(), "情况说明 五 一般公共预算财政拨款支出".into()),
+        (&e.gov_fund_income, "reasons.gov_fund".into(), "情况说明 七 政府性基金预算财政拨款收支".into()),
+        (&e.three_actual, "reasons.three_public.total".into(), "情况说明 九 “三公”经费".into()),
+        (&e.operating_funds_change, "reasons.operating_funds".into(), "情况说明 十(一) 机关运行经费".into()),
     ];
     for c in &e.classes {
-        changes.push((&c.change, format!("reasons.general_budget_by_class.{}", c.code), format!("五 {}", c.name)));
+        changes.push((&c.change, format!("reasons.general_budget_by_class.{}", c.code), format!("情况说明 五 {}", c.name)));
     }
+    // Items whose prior year the data gives one by one; the car subtotal where it is given as one.
+    let by_subtotal = d.explanation.prior_year.three_public.car_subtotal.is_some();
     for it in &e.three_items {
-        changes.push((&it.change, format!("reasons.three_public.{}", it.key), format!("九 {}", it.label)));
+        if !(by_subtotal && it.key.starts_with("car_")) {
+            changes.push((&it.change, format!("reasons.three_public.{}", it.key), format!("情况说明 九 {}", it.label)));
+        }
     }
+    if by_subtotal {
+        changes.push((&e.three_car.change, "reasons.three_public.car_subtotal".into(), format!("情况说明 九 {}", e.three_car.label)));
+    }
+    // The 三公 total's change explained item by item counts as explained.
+    let three_items_explained = e.three_items.iter().chain([&e.three_car]).any(|it| it.change.reason.is_some() && !z(it.change.change).is_zero());
     for (c, path, what) in changes {
+        if three_items_explained && std::ptr::eq(c, &e.three_actual) && c.reason.is_none() {
+            continue;
+        }
         let delta = z(c.change);
         let place = loc(d, fe, &path);
         match &c.reason {
@@ -308,14 +448,15 @@ fn plausibility(d: &Department, v: &View, out: &mut Vec<Diagnostic>) {
             None => {}
         }
     }
+    // 公务用车 are some of the vehicles a department holds: never more than all of them.
     let held = d.explanation.three_public_details.car_operation.cars_held.map(|m| m.value);
-    if let Some(held) = held.filter(|h| *h != e.vehicles) {
+    if let Some(held) = held.filter(|h| *h > e.vehicles) {
         out.push(note(
             "PL-VEHICLES",
             loc(d, fe, "three_public_details.car_operation.cars_held"),
             Severity::Error,
             format!(
-                "公务用车保有量 in 情况说明 九(二) is {} 辆 but 公开10 车辆数合计 is {} 辆 (difference {})",
+                "公务用车保有量 in 情况说明 九(二) is {} 辆, more than all vehicles held (公开10 车辆数合计 {} 辆; difference {})",
                 fmt_plain(held),
                 fmt_plain(e.vehicles),
                 fmt_plain(held - e.vehicles)
@@ -394,7 +535,7 @@ fn grade_findings(d: &Department, v: &View) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (p, pv) in d.projects.iter().zip(&v.projects) {
         let Some(g) = &p.printed.grade else { continue };
-        if g != pv.grade {
+        if *g != pv.grade {
             out.push(Diagnostic {
                 loc: Some(loc(d, &p.file_key, "printed.grade")),
                 file: None,

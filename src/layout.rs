@@ -263,7 +263,7 @@ const BUILTIN: &[(&str, Files)] = &[
     (
         "shanghai",
         embed!("layouts/shanghai/":
-            "layout.yaml", "catalog.yaml", "glossary.yaml", "booklet.jinja", "tables.jinja",
+            "layout.yaml", "catalog.yaml", "glossary.yaml", "booklet.jinja", "tables.jinja", "sh.jinja",
             "sections/total.jinja", "sections/income.jinja", "sections/expenditure.jinja",
             "sections/fiscal.jinja", "sections/general_budget.jinja", "sections/basic.jinja",
             "sections/three_public.jinja", "sections/gov_fund.jinja", "sections/soe_capital.jinja",

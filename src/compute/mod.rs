@@ -236,12 +236,14 @@ impl Ctx<'_> {
         if round(c, dp) == p.value {
             return;
         }
+        // A rate of a zero base is undefined: say so rather than print a computed 0.
+        let right = if computed.is_some() { "computed" } else { "not computable (its base is 0 or blank):" };
         self.recons.push(Recon {
             rule,
             loc: self.loc(file, path),
             subject: subject(),
             left: ("printed".into(), p.value),
-            right: ("computed".into(), round(c, dp)),
+            right: (right.into(), round(c, dp)),
             tol: Decimal::new(1, 2),
             unit,
         });

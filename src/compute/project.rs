@@ -101,9 +101,9 @@ pub struct ProjectView {
     pub indicator_score: Decimal,
     /// 总得分
     pub total_score: Decimal,
-    /// 优 / 良 / 中 / 差
-    pub grade: &'static str,
-    /// 0 优, 1 良, 2 中, 3 差
+    /// The grade on the layout's scale (优 / 良 / 中 / 差, or 优 / 良 / 合格 / 不合格)
+    pub grade: String,
+    /// Its position on the scale (0 the best)
     pub grade_index: usize,
     /// 产出指标
     pub output: Group,
@@ -138,7 +138,8 @@ pub struct ProjectText {
     pub measures: Option<String>,
 }
 
-/// 优 ≥ 90, 良 80–<90, 中 60–<80, 差 < 60; returns the grade and its index.
+/// The Shanxi scale: 优 ≥ 90, 良 80–<90, 中 60–<80, 差 < 60; returns the grade and its index.
+/// (A booklet grades on its layout's scale, `Layout::grade_of`.)
 pub fn grade_of(score: Decimal) -> (&'static str, usize) {
     if score >= Decimal::from(90) {
         ("优", 0)
@@ -206,7 +207,8 @@ pub(crate) fn project(cx: &mut Ctx, p: &Project) -> ProjectView {
     let indicator_weight: Decimal = indicators.iter().map(|r| r.weight).sum();
     let indicator_score: Decimal = indicators.iter().map(|r| r.score).sum();
     let total_score = budget_score + indicator_score;
-    let (grade, grade_index) = grade_of(total_score);
+    let (grade_index, grade) = cx.d.layout.grade_of(total_score);
+    let grade = grade.to_string();
     cx.compare_rate("P-INDICATOR-SCORE", f, "printed.indicator_score", || subj("三.1 指标完成情况得分 (Σ 得分)"), Some(indicator_score), p.printed.indicator_score, "分");
     cx.compare_rate("P-TOTAL", f, "printed.total_score", || subj("三.1 总得分"), Some(total_score), p.printed.total_score, "分");
 

@@ -89,6 +89,32 @@ pub struct ClassView {
     pub r#use: Option<String>,
 }
 
+/// A 项 of a 科目 table explained on its own (the Shanghai 五(三), 八, 九): 年初 or 全年预算,
+/// 决算, 完成%, what it was used for and why it differs from the budget.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemView {
+    /// 项 code.
+    pub code: String,
+    /// “类（类）款（款）项（项）” names from the table.
+    pub label: String,
+    /// 支出决算
+    pub amount: Decimal,
+    /// 年初预算
+    pub budget: Option<Decimal>,
+    /// 全年预算
+    pub full_year: Option<Decimal>,
+    /// `全年预算` when the 全年预算 is given, else `年初预算`: what the figures are compared with.
+    pub basis: &'static str,
+    /// 完成 % of that basis.
+    pub completion: Option<Decimal>,
+    /// `more`, `less` or `same` than the basis (`none` without a budget).
+    pub direction: &'static str,
+    /// 主要用于
+    pub r#use: Option<String>,
+    /// 决算数大于（小于）预算数的主要原因
+    pub reason: Option<String>,
+}
+
 /// A “三公” item.
 #[derive(Debug, Clone, Serialize)]
 pub struct ThreeItemView {
@@ -102,6 +128,10 @@ pub struct ThreeItemView {
     pub change: Change,
     /// 完成全年预算的 %
     pub completion: Option<Decimal>,
+    /// 占“三公”经费决算的 %
+    pub share: Option<Decimal>,
+    /// 决算数大于（小于）预算数的主要原因
+    pub vs_budget: Option<String>,
 }
 
 /// 第三部分 情况说明, computed.
@@ -133,6 +163,20 @@ pub struct ExplView {
     pub general_budget_budget: Decimal,
     /// 五(三) 完成年初预算的 %
     pub general_budget_completion: Option<Decimal>,
+    /// 五(三) 全年预算 (sum of the 项 全年预算; none when not given)
+    pub general_budget_full_year: Option<Decimal>,
+    /// 五(三) 决算数大于（小于）预算数的主要原因
+    pub general_budget_vs_budget: Option<String>,
+    /// 五(三) 完成 % of the 全年预算 where it is given, else of the 年初预算
+    pub general_budget_base_completion: Option<Decimal>,
+    /// 五(三) `more`, `less`, `same` than that budget
+    pub general_budget_base_direction: &'static str,
+    /// 五(三) by 项
+    pub items: Vec<ItemView>,
+    /// 政府性基金 by 项
+    pub gov_fund_items: Vec<ItemView>,
+    /// 国有资本经营 by 项
+    pub soe_capital_items: Vec<ItemView>,
     /// 六、基本支出 (人员经费 + 公用经费 of 公开06)
     pub basic_total: Decimal,
     /// 六、人员经费
@@ -157,12 +201,22 @@ pub struct ExplView {
     pub three_completion: Option<Decimal>,
     /// 九、by item
     pub three_items: Vec<ThreeItemView>,
+    /// 九、公务用车购置及运行维护费 as one item
+    pub three_car: ThreeItemView,
+    /// 九、“三公” 决算数小于（大于）预算数的主要原因
+    pub three_vs_budget: Option<String>,
+    /// 九、决算数 `more`, `less`, `same` than the 预算数
+    pub three_budget_direction: &'static str,
     /// 九(二) details as entered.
     pub three_details: crate::model::ThreeDetails,
     /// 九(二) 公务接待 total amount
     pub reception_total: Decimal,
     /// 十(一) 机关运行经费
     pub operating_funds: Decimal,
+    /// 机关运行经费 vs last year
+    pub operating_funds_change: Change,
+    /// 政府采购 details (中小企业, 小微企业) as entered
+    pub procurement_details: crate::model::ProcurementDetails,
     /// 十(二) 政府采购 total, goods, works, services
     pub procurement: Vec<Decimal>,
     /// 授予中小企业合同金额
@@ -181,7 +235,7 @@ pub struct ExplView {
     pub project_count: usize,
     /// 十(四) 项目支出 amount (万元) and by kind: total, 一般公共预算, 政府性基金, 国有资本经营
     pub project_amounts: Vec<Decimal>,
-    /// 十(四) counts by grade 优 良 中 差
+    /// 十(四) counts by grade, in the order of the layout's scale
     pub grades: Vec<usize>,
     /// 预算绩效 inputs.
     pub performance: crate::model::Performance,
@@ -246,7 +300,18 @@ pub(crate) fn explanation(cx: &mut Ctx, i: &Inputs) -> ExplView {
             }
         })
         .collect();
-    let general_budget_budget = classes.iter().map(|c| z(c.budget)).sum::<Decimal>();
+    let ab = &e.annual_budget;
+    let items = project_items(i.t05, &ab.general_budget_by_item, &e.full_year_budget.general_budget_by_item, &e.uses.general_budget_by_item, &r.general_budget_by_item);
+    let none = std::collections::BTreeMap::new();
+    let gov_fund_items = project_items(i.t07, &ab.gov_fund_by_item, &none, &e.uses.gov_fund_by_item, &r.gov_fund_by_item);
+    let soe_capital_items = project_items(i.t08, &ab.soe_capital_by_item, &none, &e.uses.soe_capital_by_item, &r.soe_capital_by_item);
+    // 年初预算: by 类 where the layout explains 类, by 项 where it explains 项.
+    let general_budget_budget = if ab.general_budget_by_class.is_empty() {
+        items.iter().map(|c| z(c.budget)).sum::<Decimal>()
+    } else {
+        classes.iter().map(|c| z(c.budget)).sum::<Decimal>()
+    };
+    let general_budget_full_year = sum(items.iter().map(|c| c.full_year));
     let personnel = z(i.t06.personnel_total);
     let public = z(i.t06.public_total);
     let gov_fund_income = Change::new(
@@ -260,13 +325,14 @@ pub(crate) fn explanation(cx: &mut Ctx, i: &Inputs) -> ExplView {
         r.gov_fund.as_ref(),
     );
     let soe_capital = Change::new(i.t08.total_of("total"), wan(py.soe_capital), r.soe_capital.as_ref());
-    let (three_actual, three_items, three_budget) = three(i.t09, &py.three_public, &e);
+    let (three_actual, three_items, three_car, three_budget) = three(i.t09, &py.three_public, &e);
+    let three_direction = direction_against(three_actual.current, three_budget);
     let det = &e.three_public_details.reception;
     let reception_total = z(wan(det.domestic.amount)) + z(wan(det.overseas.amount));
     let proc = &i.t10.procurement;
     let procurement: Vec<Decimal> = proc.iter().map(|v| z(*v)).collect();
     let sme = z(wan(e.procurement.sme_contracts));
-    let mut grades = vec![0usize; 4];
+    let mut grades = vec![0usize; cx.d.layout.spec.grades.len()];
     for p in i.projects {
         grades[p.grade_index] += 1;
     }
@@ -284,6 +350,13 @@ pub(crate) fn explanation(cx: &mut Ctx, i: &Inputs) -> ExplView {
         general_budget_completion: percent(z(gb_amount), general_budget_budget),
         classes,
         general_budget_budget,
+        general_budget_full_year,
+        general_budget_vs_budget: r.general_budget_vs_budget.clone(),
+        general_budget_base_completion: percent(z(gb_amount), z(general_budget_full_year.or(Some(general_budget_budget)))),
+        general_budget_base_direction: direction_against(z(gb_amount), z(general_budget_full_year.or(Some(general_budget_budget)))),
+        items,
+        gov_fund_items,
+        soe_capital_items,
         basic_total: personnel + public,
         personnel,
         public,
@@ -296,9 +369,14 @@ pub(crate) fn explanation(cx: &mut Ctx, i: &Inputs) -> ExplView {
         three_budget,
         three_actual,
         three_items,
+        three_car,
+        three_vs_budget: r.three_public_vs_budget.total.clone(),
+        three_budget_direction: three_direction,
         three_details: e.three_public_details.clone(),
         reception_total,
         operating_funds: i.t10.operating_funds.iter().map(|v| z(*v)).sum(),
+        operating_funds_change: Change::new(sum(i.t10.operating_funds.iter().copied()), wan(py.operating_funds), r.operating_funds.as_ref()),
+        procurement_details: e.procurement.clone(),
         sme_share: percent(sme, procurement[0]),
         procurement,
         sme,
@@ -329,29 +407,82 @@ fn parts<const N: usize>(whole: Decimal, items: [(&str, Option<Decimal>); N]) ->
         .collect()
 }
 
-fn three(t09: &T09View, prior: &PriorThree, e: &crate::model::Explanation) -> (Change, Vec<ThreeItemView>, Decimal) {
+fn three(t09: &T09View, prior: &PriorThree, e: &crate::model::Explanation) -> (Change, Vec<ThreeItemView>, ThreeItemView, Decimal) {
     let r = &e.reasons.three_public;
-    let items = [
-        ("abroad", "因公出国（境）费", t09.budget.abroad, t09.actual.abroad, prior.abroad, &r.abroad),
-        ("car_purchase", "公务用车购置费", t09.budget.car_purchase, t09.actual.car_purchase, prior.car_purchase, &r.car_purchase),
-        ("car_operation", "公务用车运行维护费", t09.budget.car_operation, t09.actual.car_operation, prior.car_operation, &r.car_operation),
-        ("reception", "公务接待费", t09.budget.reception, t09.actual.reception, prior.reception, &r.reception),
+    let rb = &e.reasons.three_public_vs_budget;
+    let actual_total = z(t09.actual.total);
+    let item = |key: &'static str, label: &'static str, b: Option<Decimal>, a: Option<Decimal>, p: Option<Decimal>, reason: &Option<String>, vs: &Option<String>| ThreeItemView {
+        key,
+        label,
+        budget: z(b),
+        completion: percent(z(a), z(b)),
+        share: percent(z(a), actual_total),
+        // A blank prior-year item is unknown, not zero.
+        change: Change::new(a, p, reason.as_ref()),
+        vs_budget: vs.clone(),
+    };
+    let views = vec![
+        item("abroad", "因公出国（境）费", t09.budget.abroad, t09.actual.abroad, wan(prior.abroad), &r.abroad, &rb.abroad),
+        item("car_purchase", "公务用车购置费", t09.budget.car_purchase, t09.actual.car_purchase, wan(prior.car_purchase), &r.car_purchase, &rb.car_purchase),
+        item("car_operation", "公务用车运行维护费", t09.budget.car_operation, t09.actual.car_operation, wan(prior.car_operation), &r.car_operation, &rb.car_operation),
+        item("reception", "公务接待费", t09.budget.reception, t09.actual.reception, wan(prior.reception), &r.reception, &rb.reception),
     ];
-    let any_prior = items.iter().any(|it| it.4.is_some());
-    let views: Vec<ThreeItemView> = items
-        .iter()
-        .map(|(key, label, b, a, p, reason)| ThreeItemView {
-            key,
-            label,
-            budget: z(*b),
-            completion: percent(z(*a), z(*b)),
-            // A blank prior item is zero once any prior figure was given.
-            change: Change::new(*a, wan(*p).or(any_prior.then_some(Decimal::ZERO)), reason.as_ref()),
-        })
-        .collect();
-    let prior_total = any_prior.then(|| items.iter().map(|it| z(wan(it.4))).sum());
+    // The car subtotal's prior year: as given, else the two car items when both are known.
+    let car_prior = wan(prior.car_subtotal).or_else(|| match (wan(prior.car_purchase), wan(prior.car_operation)) {
+        (Some(a), Some(b)) => Some(a + b),
+        _ => None,
+    });
+    let car = item("car_subtotal", "公务用车购置及运行维护费", t09.budget.car_subtotal, t09.actual.car_subtotal, car_prior, &r.car_subtotal, &rb.car_subtotal);
+    // The total's prior year is known when every part of it is.
+    let prior_total = match (wan(prior.abroad), car.change.prior, wan(prior.reception)) {
+        (Some(a), Some(c), Some(rc)) => Some(a + c + rc),
+        _ => None,
+    };
     let actual = Change::new(t09.actual.total, prior_total, r.total.as_ref());
-    (actual, views, z(t09.budget.total))
+    (actual, views, car, z(t09.budget.total))
+}
+
+/// `more`, `less` or `same`: an actual figure against its budget.
+fn direction_against(actual: Decimal, budget: Decimal) -> &'static str {
+    match actual.cmp(&budget) {
+        std::cmp::Ordering::Greater => "more",
+        std::cmp::Ordering::Less => "less",
+        std::cmp::Ordering::Equal => "same",
+    }
+}
+
+/// The 项 rows of a 科目 table with their budgets, uses and reasons.
+fn project_items(
+    t: &CodeTableView,
+    budget: &std::collections::BTreeMap<String, Money>,
+    full_year: &std::collections::BTreeMap<String, Money>,
+    uses: &std::collections::BTreeMap<String, String>,
+    reasons: &std::collections::BTreeMap<String, String>,
+) -> Vec<ItemView> {
+    let name = |code: &str| t.index.get(code).map(|&i| t.rows[i].name.clone()).unwrap_or_default();
+    t.rows
+        .iter()
+        .filter(|r| r.level == 3)
+        .map(|row| {
+            let amount = z(t.value(&row.code, "total"));
+            let b = wan(budget.get(&row.code).copied());
+            let f = wan(full_year.get(&row.code).copied());
+            let (basis, base) = if f.is_some() { ("全年预算", f) } else { ("年初预算", b) };
+            let direction = base.map_or("none", |x| direction_against(amount, x));
+            ItemView {
+                code: row.code.clone(),
+                label: format!("{}（类）{}（款）{}（项）", name(&row.code[..3]), name(&row.code[..5]), row.name),
+                amount,
+                budget: b,
+                full_year: f,
+                basis,
+                completion: base.and_then(|x| percent(amount, x)),
+                direction,
+                r#use: uses.get(&row.code).cloned(),
+                reason: reasons.get(&row.code).cloned(),
+            }
+        })
+        .collect()
 }
 
 /// Compares each figure printed in the prose with the computed one.
@@ -363,9 +494,11 @@ fn compare_printed(cx: &mut Ctx, v: &ExplView, p: &ExplPrinted) {
         cx.compare_rate(rule, FE, &format!("printed.{key}"), || format!("情况说明 {what}"), computed, printed, "%");
     };
     let ch = |c: &Change| c.change.unwrap_or_default();
+    // A figure that rose from a zero base is printed “增长100%” by convention: taken as agreeing.
+    let growth = |c: &Change| c.growth.or_else(|| (c.direction == "new").then(|| Decimal::ONE_HUNDRED));
     amt(cx, "E-TOTAL", "total", "一 收入总计", v.total_income.current, p.total);
     amt(cx, "E-TOTAL", "total_change", "一 收入总计增减额", ch(&v.total_income), p.total_change);
-    rate(cx, "E-TOTAL", "total_growth", "一 收入总计增长率", v.total_income.growth, p.total_growth);
+    rate(cx, "E-TOTAL", "total_growth", "一 收入总计增长率", growth(&v.total_income), p.total_growth);
     amt(cx, "E-INCOME", "income_total", "二 收入合计", v.income_total, p.income_total);
     let fiscal = v.income_parts.iter().find(|x| x.label == "财政拨款收入");
     amt(cx, "E-INCOME", "fiscal_income", "二 财政拨款收入", fiscal.map_or(Decimal::ZERO, |x| x.amount), p.fiscal_income);
@@ -379,11 +512,11 @@ fn compare_printed(cx: &mut Ctx, v: &ExplView, p: &ExplPrinted) {
     }
     amt(cx, "E-FISCAL", "fiscal_total", "四 财政拨款收入总计", v.fiscal_income.current, p.fiscal_total);
     amt(cx, "E-FISCAL", "fiscal_change", "四 财政拨款收入总计增减额", ch(&v.fiscal_income), p.fiscal_change);
-    rate(cx, "E-FISCAL", "fiscal_growth", "四 财政拨款收入总计增长率", v.fiscal_income.growth, p.fiscal_growth);
+    rate(cx, "E-FISCAL", "fiscal_growth", "四 财政拨款收入总计增长率", growth(&v.fiscal_income), p.fiscal_growth);
     amt(cx, "E-GENERAL", "general_budget", "五 一般公共预算财政拨款支出", v.general_budget.current, p.general_budget);
     rate(cx, "E-GENERAL", "general_budget_share", "五 占本年支出合计的比例", v.general_budget_share, p.general_budget_share);
     amt(cx, "E-GENERAL", "general_budget_change", "五 一般公共预算财政拨款支出增减额", ch(&v.general_budget), p.general_budget_change);
-    rate(cx, "E-GENERAL", "general_budget_growth", "五 一般公共预算财政拨款支出增长率", v.general_budget.growth, p.general_budget_growth);
+    rate(cx, "E-GENERAL", "general_budget_growth", "五 一般公共预算财政拨款支出增长率", growth(&v.general_budget), p.general_budget_growth);
     if let Some(pb) = p.general_budget_budget {
         let loc = cx.loc(FE, "printed.general_budget_budget");
         cx.must_agree(
@@ -391,12 +524,37 @@ fn compare_printed(cx: &mut Ctx, v: &ExplView, p: &ExplPrinted) {
             loc,
             "情况说明 五(三) 年初预算".into(),
             ("printed total", pb.in_unit(Unit::Wan)),
-            ("sum of the 类 budgets", v.general_budget_budget),
-            Decimal::new(v.classes.len().max(1) as i64, 2),
+            ("sum of the budgets", v.general_budget_budget),
+            Decimal::new(v.classes.len().max(v.items.len()).max(1) as i64, 2),
             "万元",
         );
     }
     rate(cx, "E-BUDGET", "general_budget_completion", "五(三) 完成年初预算的比例", v.general_budget_completion, p.general_budget_completion);
+    if let Some(pf) = p.general_budget_full_year {
+        let loc = cx.loc(FE, "printed.general_budget_full_year");
+        cx.must_agree(
+            "E-BUDGET",
+            loc,
+            "情况说明 五(三) 全年预算".into(),
+            ("printed total", pf.in_unit(Unit::Wan)),
+            ("sum of the 项 全年预算", z(v.general_budget_full_year)),
+            Decimal::new(v.items.len().max(1) as i64, 2),
+            "万元",
+        );
+    }
+    for (code, pi) in &p.by_item {
+        let what = format!("五(三) {code}");
+        let Some(it) = v.items.iter().find(|c| &c.code == code) else {
+            let loc = cx.loc(FE, &format!("printed.by_item.{code}"));
+            cx.must_agree("E-ITEM", loc, format!("情况说明 {what}"), ("printed", z(wan(pi.amount))), ("公开05 (no such 项)", Decimal::ZERO), Decimal::ZERO, "万元");
+            continue;
+        };
+        let base = format!("by_item.{code}");
+        let basis = if it.full_year.is_some() { it.full_year } else { it.budget };
+        amt(cx, "E-ITEM", &format!("{base}.amount"), &format!("{what} 支出决算 (公开05)"), it.amount, pi.amount);
+        amt(cx, "E-ITEM", &format!("{base}.budget"), &format!("{what} {}", it.basis), z(basis), pi.budget);
+        rate(cx, "E-ITEM", &format!("{base}.completion"), &format!("{what} 完成{}的比例", it.basis), it.completion, pi.completion);
+    }
     for (code, pc) in &p.by_class {
         let Some(c) = v.classes.iter().find(|c| &c.code == code) else {
             let loc = cx.loc(FE, &format!("printed.by_class.{code}"));
@@ -410,27 +568,33 @@ fn compare_printed(cx: &mut Ctx, v: &ExplView, p: &ExplPrinted) {
         amt(cx, "E-GENERAL", &format!("{base}.budget"), &format!("{what} 年初预算"), z(c.budget), pc.budget);
         rate(cx, "E-GENERAL", &format!("{base}.completion"), &format!("{what} 完成年初预算的比例"), c.completion, pc.completion);
         amt(cx, "E-GENERAL", &format!("{base}.change"), &format!("{what} 增减额"), ch(&c.change), pc.change);
-        rate(cx, "E-GENERAL", &format!("{base}.growth"), &format!("{what} 增长率"), c.change.growth, pc.growth);
+        rate(cx, "E-GENERAL", &format!("{base}.growth"), &format!("{what} 增长率"), growth(&c.change), pc.growth);
     }
-    amt(cx, "E-BASIC", "basic_total", "六 基本支出", v.basic_total, p.basic_total);
-    amt(cx, "E-BASIC", "personnel", "六 人员经费", v.personnel, p.personnel);
-    amt(cx, "E-BASIC", "public", "六 公用经费", v.public, p.public);
+    // The figures of 公开06's two 合计 rows: the same 尾数差 tail as X05-06.
+    let tail1 = |cx: &mut Ctx, key: &str, what: &str, computed: Decimal, printed: Option<Money>| {
+        cx.settle("E-BASIC", FE, &format!("printed.{key}"), || format!("情况说明 {what}"), Some(computed), printed, Unit::Wan, Decimal::new(1, 2));
+    };
+    tail1(cx, "basic_total", "六 基本支出", v.basic_total, p.basic_total);
+    tail1(cx, "personnel", "六 人员经费", v.personnel, p.personnel);
+    tail1(cx, "public", "六 公用经费", v.public, p.public);
     amt(cx, "E-GOVFUND", "gov_fund", "七 政府性基金预算财政拨款收入总计", v.gov_fund_income.current, p.gov_fund);
     amt(cx, "E-GOVFUND", "gov_fund_change", "七 增减额", ch(&v.gov_fund_income), p.gov_fund_change);
-    rate(cx, "E-GOVFUND", "gov_fund_growth", "七 增长率", v.gov_fund_income.growth, p.gov_fund_growth);
+    rate(cx, "E-GOVFUND", "gov_fund_growth", "七 增长率", growth(&v.gov_fund_income), p.gov_fund_growth);
     amt(cx, "E-THREE", "three_public_budget", "九 “三公”经费全年预算", v.three_budget, p.three_public_budget);
     amt(cx, "E-THREE", "three_public_actual", "九 “三公”经费支出决算", v.three_actual.current, p.three_public_actual);
     rate(cx, "E-THREE", "three_public_completion", "九 完成全年预算的比例", v.three_completion, p.three_public_completion);
     amt(cx, "E-THREE", "three_public_change", "九 “三公”经费增减额", ch(&v.three_actual), p.three_public_change);
-    rate(cx, "E-THREE", "three_public_growth", "九 “三公”经费增长率", v.three_actual.growth, p.three_public_growth);
+    rate(cx, "E-THREE", "three_public_growth", "九 “三公”经费增长率", growth(&v.three_actual), p.three_public_growth);
     for (key, ip) in &p.three_public_items {
-        let Some(it) = v.three_items.iter().find(|t| t.key == key) else { continue };
+        let Some(it) = v.three_items.iter().chain([&v.three_car]).find(|t| t.key == key) else { continue };
         let base = format!("three_public_items.{key}");
         let what = format!("九 {}", it.label);
         amt(cx, "E-THREE", &format!("{base}.actual"), &format!("{what} 支出决算"), it.change.current, ip.actual);
         rate(cx, "E-THREE", &format!("{base}.completion"), &format!("{what} 完成全年预算的比例"), it.completion, ip.completion);
         amt(cx, "E-THREE", &format!("{base}.change"), &format!("{what} 增减额"), ch(&it.change), ip.change);
-        rate(cx, "E-THREE", &format!("{base}.growth"), &format!("{what} 增长率"), it.change.growth, ip.growth);
+        rate(cx, "E-THREE", &format!("{base}.growth"), &format!("{what} 增长率"), growth(&it.change), ip.growth);
+        amt(cx, "E-THREE", &format!("{base}.budget"), &format!("{what} 预算数"), it.budget, ip.budget);
+        rate(cx, "E-THREE", &format!("{base}.share"), &format!("{what} 占“三公”经费的比例"), it.share, ip.share);
     }
     amt(cx, "E-PROCUREMENT", "procurement_total", "十(二) 政府采购支出总额", v.procurement[0], p.procurement_total);
     for (i, (key, label)) in [("goods", "货物"), ("works", "工程"), ("services", "服务")].into_iter().enumerate() {
@@ -442,6 +606,9 @@ fn compare_printed(cx: &mut Ctx, v: &ExplView, p: &ExplPrinted) {
         amt(cx, "E-PROCUREMENT", &format!("procurement.{key}"), &format!("十(二) 政府采购{label}支出 (公开10)"), v.procurement[i + 1], printed);
     }
     rate(cx, "E-PROCUREMENT", "sme_share", "十(二) 中小企业合同占比", v.sme_share, p.sme_share);
+    amt(cx, "E-OPERATING", "operating_funds", "十(一) 机关运行经费 (公开10)", v.operating_funds, p.operating_funds);
+    amt(cx, "E-OPERATING", "operating_funds_change", "十(一) 机关运行经费增减额", ch(&v.operating_funds_change), p.operating_funds_change);
+    rate(cx, "E-OPERATING", "operating_funds_growth", "十(一) 机关运行经费增长率", growth(&v.operating_funds_change), p.operating_funds_growth);
     let count = |cx: &mut Ctx, rule: &'static str, key: &str, what: &str, computed: Decimal, printed: Option<Money>| {
         if let Some(pv) = printed {
             let loc = cx.loc(FE, &format!("printed.{key}"));
@@ -462,7 +629,7 @@ fn compare_printed(cx: &mut Ctx, v: &ExplView, p: &ExplPrinted) {
                     "E-PERFORMANCE",
                     &format!("performance.grades.{key}"),
                     &format!("十(四) 自评等级为“{key}”的项目数 (projects/)"),
-                    Decimal::from(v.grades[idx]),
+                    Decimal::from(v.grades.get(idx).copied().unwrap_or(0)),
                     value,
                 );
             }

@@ -45,6 +45,12 @@ fn template_error(e: &Error) -> RenderError {
     if let (Some(name), Some(line)) = (e.name(), e.line()) {
         msg = format!("{name}:{line}: {msg}");
     }
+    // The cause chain: an error inside an included template names that template and line.
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        msg.push_str(&format!("\n  caused by: {c}"));
+        cause = c.source();
+    }
     RenderError::Template(msg)
 }
 
