@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark of whole runs of the release binary (medians of several runs, peak RSS).
 
-    python3 scripts/bench.py [--runs 5] [--batch 100] [--quick]
+    python3 scripts/bench.py [--runs 5] [--batch 100] [--quick] [--bin OLD_BINARY]
 
 Measures, on the real booklet in data/ unless said otherwise:
   check            juesuan check (seed)
@@ -15,6 +15,7 @@ Measures, on the real booklet in data/ unless said otherwise:
   docx-word-pages  juesuan build --format docx --docx-pages word (no layout; Word numbers the 目录)
   booklet-both     juesuan build (PDF + DOCX)
   report-pdf       juesuan report DIR p01 --format pdf (one 自评报告)
+  shanghai-pdf     juesuan build --format pdf of data/putuo-planning-2024 (the Shanghai layout)
   report-both      juesuan report DIR p01 (PDF + DOCX)
   watch-report     save of one project file → its 自评报告 PDF written (juesuan watch)
   watch-booklet    same save → booklet PDF written
@@ -114,7 +115,11 @@ def main():
     ap.add_argument("--batch", type=int, default=100, help="departments in the batch run")
     ap.add_argument("--quick", action="store_true", help="skip the large check and the batch")
     ap.add_argument("--no-build", action="store_true", help="use the existing release binary")
+    ap.add_argument("--bin", help="another juesuan binary to measure (implies --no-build), e.g. an older build")
     a = ap.parse_args()
+    global BIN
+    if a.bin:
+        BIN, a.no_build = os.path.abspath(a.bin), True
     if not a.no_build:
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     print(f"juesuan benchmark — {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, medians of {a.runs} runs", flush=True)
@@ -155,6 +160,9 @@ def main():
     measure("booklet-both", ["build", SEED, "-o", out], r, results=results)
     measure("report-pdf", ["report", SEED, "p01", "-o", out, "--format", "pdf"], r, target="< 300 ms", results=results)
     measure("report-both", ["report", SEED, "p01", "-o", out], r, results=results)
+    shanghai = os.path.join(ROOT, "data", "putuo-planning-2024")
+    if os.path.isdir(shanghai) and subprocess.run([BIN, "check", shanghai], capture_output=True).returncode in (0, 1):
+        measure("shanghai-pdf", ["build", shanghai, "-o", out, "--format", "pdf"], r, results=results)
     watch(r, results, os.path.join(tmp, "watch-out"))
     if not a.quick:
         root = os.path.join(tmp, "batch")

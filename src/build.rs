@@ -30,11 +30,13 @@ pub struct BuildOptions {
     /// Folder of the page-run cache of DOCX-only builds ([`pdf::RunCache`], one
     /// `<name>.pages` file each); `None`: no cache.
     pub page_cache: Option<PathBuf>,
+    /// `--layout DIR`: a layout folder that wins over the one `department.yaml` names.
+    pub layout: Option<PathBuf>,
 }
 
 impl Default for BuildOptions {
     fn default() -> Self {
-        BuildOptions { pdf: true, docx: true, draft: false, pdf_a: false, emit_typst: false, docx_pages_by_word: false, page_cache: None }
+        BuildOptions { pdf: true, docx: true, draft: false, pdf_a: false, emit_typst: false, docx_pages_by_word: false, page_cache: None, layout: None }
     }
 }
 
@@ -327,7 +329,7 @@ pub fn build_department(
     strict: bool,
     fonts: &dyn Fn(&[String]) -> std::sync::Arc<FontSet>,
 ) -> Result<Built, Failure> {
-    let (dept, view, findings) = prepare(dir).map_err(Failure::Load)?;
+    let (dept, view, findings) = prepare(dir, opts.layout.as_deref()).map_err(Failure::Load)?;
     if strict && findings.iter().any(|f| f.is_error()) {
         return Err(Failure::Strict(findings));
     }
@@ -383,9 +385,10 @@ impl FontCache {
     }
 }
 
-/// Loads, computes and checks `dir`.
-pub fn prepare(dir: &Path) -> Result<(crate::model::Department, View, Vec<Diagnostic>), crate::diag::LoadErrors> {
-    let d = crate::load::load_dir(dir)?;
+/// Loads, computes and checks `dir` (with the layout folder `layout` instead of the one
+/// `department.yaml` names, when given).
+pub fn prepare(dir: &Path, layout: Option<&Path>) -> Result<(crate::model::Department, View, Vec<Diagnostic>), crate::diag::LoadErrors> {
+    let d = crate::load::load_dir_with(dir, layout)?;
     let v = compute(&d);
     let findings = crate::check::check(&d, &v);
     Ok((d, v, findings))

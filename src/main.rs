@@ -35,6 +35,9 @@ enum Command {
         /// Print the rule ids and what each checks, then exit.
         #[arg(long)]
         list_rules: bool,
+        /// A layout folder instead of the layout department.yaml names (docs/layouts.md).
+        #[arg(long)]
+        layout: Option<PathBuf>,
     },
     /// Build the whole 部门决算公开 booklet (PDF and DOCX).
     Build {
@@ -102,6 +105,11 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Layouts (版式): list the built-in ones, or write one out as a starting point.
+    Layout {
+        #[command(subcommand)]
+        action: LayoutAction,
+    },
     /// Generate synthetic, fully consistent departments (for benchmarks and batch runs).
     GenSample {
         /// Folder to create them in (one sub-folder per department).
@@ -118,11 +126,27 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum LayoutAction {
+    /// The built-in layouts.
+    List,
+    /// Write every file of a built-in layout into a new folder, to copy and change.
+    Export {
+        /// Built-in layout name (`shanxi`, `shanghai`).
+        name: String,
+        /// Folder to create (must not exist or be empty).
+        dir: PathBuf,
+    },
+}
+
 #[derive(clap::Args)]
 struct OutArgs {
     /// Output folder.
     #[arg(short, long, default_value = "out")]
     output: PathBuf,
+    /// A layout folder instead of the layout department.yaml names (docs/layouts.md).
+    #[arg(long)]
+    layout: Option<PathBuf>,
     /// Formats to write, comma separated.
     #[arg(long, value_delimiter = ',', default_values = ["pdf", "docx"])]
     format: Vec<OutFormat>,
@@ -178,10 +202,15 @@ enum PdfStandardArg {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { dir, format, list_rules } => run_check(dir, format, list_rules),
-        Command::Build { dir, out } => match dir.or_else(default_department) {
+        Command::Check { dir, format, list_rules, layout } => run_check(dir, format, list_rules, layout.as_deref()),
+        Command::Layout { action } => run_layout(action),
+        Command::Build { dir, out } => match dir {
             Some(dir) => run_build(&dir, None, &out),
-            None => usage("no department folder given and data/ does not hold exactly one"),
+            // Every department folder of data/, one after the other.
+            None => match data_departments() {
+                dirs if dirs.is_empty() => usage("no department folder given and data/ holds none"),
+                dirs => dirs.iter().map(|d| run_build(d, None, &out)).max_by_key(|c| u8::from(*c != ExitCode::SUCCESS)).unwrap_or(ExitCode::SUCCESS),
+            },
         },
         Command::Report { dir, id, out } => run_build(&dir, Some(&id), &out),
         Command::New { dir, department, year, code } => run_new(&dir, &department, year, &code),
@@ -201,14 +230,43 @@ fn usage(msg: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// `data/<the one department>` when `data/` holds exactly one folder.
-fn default_department() -> Option<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir("data").ok()?.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
+/// The department folders of `data/` (those holding department.yaml), in name order.
+fn data_departments() -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir("data") else { return Vec::new() };
+    let mut dirs: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.join("department.yaml").is_file()).collect();
     dirs.sort();
+    dirs
+}
+
+/// `data/<the one department>` when `data/` holds exactly one.
+fn default_department() -> Option<PathBuf> {
+    let mut dirs = data_departments();
     (dirs.len() == 1).then(|| dirs.remove(0))
 }
 
-fn run_check(dir: Option<PathBuf>, format: FindingFormat, list_rules: bool) -> ExitCode {
+fn run_layout(action: LayoutAction) -> ExitCode {
+    match action {
+        LayoutAction::List => {
+            for name in juesuan::layout::builtin_names() {
+                let l = juesuan::layout::builtin(name).expect("listed");
+                println!("{name:<10} {} — {}", l.spec.name, l.spec.description.as_deref().unwrap_or(""));
+            }
+            ExitCode::SUCCESS
+        }
+        LayoutAction::Export { name, dir } => match juesuan::layout::export(&name, &dir) {
+            Ok(n) => {
+                eprintln!("wrote {n} files to {} (use it with --layout {0}, or `layout: ./NAME` for a folder inside a department folder)", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn run_check(dir: Option<PathBuf>, format: FindingFormat, list_rules: bool, layout: Option<&Path>) -> ExitCode {
     if list_rules {
         for (id, what) in juesuan::check::RULES {
             println!("{id:<18} {what}");
@@ -216,7 +274,7 @@ fn run_check(dir: Option<PathBuf>, format: FindingFormat, list_rules: bool) -> E
         return ExitCode::SUCCESS;
     }
     let Some(dir) = dir else { return usage("a department folder is required") };
-    let (_, _, findings) = match build::prepare(&dir) {
+    let (_, _, findings) = match build::prepare(&dir, layout) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("{e}");
@@ -260,6 +318,7 @@ impl OutArgs {
             emit_typst: self.emit_typst,
             docx_pages_by_word: self.docx_pages == DocxPages::Word,
             page_cache: Some(self.output.join(".juesuan")),
+            layout: self.layout.clone(),
         }
     }
 }

@@ -94,7 +94,7 @@ fn rebuild(dir: &Path, files: &[PathBuf], opts: &WatchOptions, fonts: &FontCache
     if !names.is_empty() {
         log(&format!("changed: {}", names.join(", ")));
     }
-    let (dept, view, findings) = match build::prepare(dir) {
+    let (dept, view, findings) = match build::prepare(dir, opts.build.layout.as_deref()) {
         Ok(x) => x,
         Err(e) => {
             log(&e.to_string());

@@ -465,6 +465,38 @@ const CASES: &[Case] = &[
         ..BASE
     },
     Case {
+        rule: "E-ITEM",
+        file: FE,
+        edit: Append("  by_item: {\"2060101\": {amount: 99.00}}\n"),
+        at: (FE, "by_item"),
+        says: &["五(三) 2060101 支出决算", "printed 99万元", "computed 120万元", "difference -21万元"],
+        ..BASE
+    },
+    Case {
+        rule: "E-OPERATING",
+        file: FE,
+        edit: Append("  operating_funds: 18.00\n"),
+        at: (FE, "  operating_funds: 18.00"),
+        says: &["十(一) 机关运行经费", "printed 18万元", "computed 17万元", "difference 1万元"],
+        ..BASE
+    },
+    Case {
+        rule: "E-SME",
+        file: FE,
+        edit: Replace("small_micro_contracts: 10.00}", "small_micro_contracts: 10.00, sme_reserved: 30.00}"),
+        at: (FE, "sme_reserved: 30.00"),
+        says: &["面向中小企业预留 30万元", "政府采购金额 (公开10) 20万元", "difference 10万元"],
+        ..BASE
+    },
+    Case {
+        rule: "E-PERF-COUNTS",
+        file: FE,
+        edit: Replace("  attachment: \"部门评价报告\"\n", "  attachment: \"部门评价报告\"\n  self_evaluated: {projects: 3}\n  grades: {优: 2}\n"),
+        at: (FE, "  grades: {优: 2}"),
+        says: &["add up to 2", "3 projects", "difference -1"],
+        ..BASE
+    },
+    Case {
         rule: "E-ASSETS",
         file: FE,
         edit: Replace("  vehicles: 2\n", "  vehicles: 3\n"),
@@ -511,7 +543,7 @@ const CASES: &[Case] = &[
         file: FE,
         edit: Replace("cars_held: 2", "cars_held: 3"),
         at: (FE, "cars_held: 3"),
-        says: &["公务用车保有量", "is 3 辆", "车辆数合计 is 2 辆", "difference 1"],
+        says: &["公务用车保有量", "is 3 辆", "车辆数合计 2 辆", "difference 1"],
         ..BASE
     },
     Case {
@@ -751,6 +783,10 @@ rule_tests! {
     e_three => "E-THREE",
     e_procurement => "E-PROCUREMENT",
     e_assets => "E-ASSETS",
+    e_item => "E-ITEM",
+    e_operating => "E-OPERATING",
+    e_sme => "E-SME",
+    e_perf_counts => "E-PERF-COUNTS",
     e_performance => "E-PERFORMANCE",
     pl_reason => "PL-REASON",
     pl_reason_missing => "PL-REASON-MISSING",

@@ -132,6 +132,8 @@ pub struct ThreeItemView {
     pub share: Option<Decimal>,
     /// 决算数大于（小于）预算数的主要原因
     pub vs_budget: Option<String>,
+    /// 决算数 `more`, `less`, `same` than the 预算数
+    pub budget_direction: &'static str,
 }
 
 /// 第三部分 情况说明, computed.
@@ -420,6 +422,7 @@ fn three(t09: &T09View, prior: &PriorThree, e: &crate::model::Explanation) -> (C
         // A blank prior-year item is unknown, not zero.
         change: Change::new(a, p, reason.as_ref()),
         vs_budget: vs.clone(),
+        budget_direction: direction_against(z(a), z(b)),
     };
     let views = vec![
         item("abroad", "因公出国（境）费", t09.budget.abroad, t09.actual.abroad, wan(prior.abroad), &r.abroad, &rb.abroad),
@@ -524,7 +527,7 @@ fn compare_printed(cx: &mut Ctx, v: &ExplView, p: &ExplPrinted) {
             loc,
             "情况说明 五(三) 年初预算".into(),
             ("printed total", pb.in_unit(Unit::Wan)),
-            ("sum of the budgets", v.general_budget_budget),
+            (if cx.d.explanation.annual_budget.general_budget_by_class.is_empty() { "sum of the 项 budgets" } else { "sum of the 类 budgets" }, v.general_budget_budget),
             Decimal::new(v.classes.len().max(v.items.len()).max(1) as i64, 2),
             "万元",
         );
