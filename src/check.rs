@@ -165,10 +165,9 @@ fn procurement_and_performance(d: &Department, v: &View) -> Vec<Diagnostic> {
             out.push(note("E-PERF-COUNTS", loc(d, fe, "performance.self_evaluated.average_score"), Severity::Error, format!("预算绩效: average score {} is outside 0–100", fmt_plain(avg.value))));
         }
     }
-    for (i, key) in perf.grades.keys().enumerate() {
+    for key in perf.grades.keys() {
         if !d.layout.spec.grades.iter().any(|g| &g.label == key) {
             let scale: Vec<&str> = d.layout.spec.grades.iter().map(|g| g.label.as_str()).collect();
-            let _ = i;
             out.push(note(
                 "E-PERF-COUNTS",
                 loc(d, fe, &format!("performance.grades.{key}")),

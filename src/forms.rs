@@ -93,21 +93,16 @@ pub const T07: CodeTableSpec = CodeTableSpec {
     rule: "T07-SUM",
 };
 
-/// 公开08 国有资本经营预算财政拨款支出决算表.
+/// 公开08 国有资本经营预算财政拨款（收入）支出决算表: the columns of 公开07 (a layout prints
+/// the ones its form has).
 pub const T08: CodeTableSpec = CodeTableSpec {
     form: "公开08表",
     file: "tables/08-soe-capital",
     title: "国有资本经营预算财政拨款支出决算表",
-    columns: &[
-        ("opening", "年初结转和结余"),
-        ("income", "本年收入"),
-        ("basic", "基本支出"),
-        ("project", "项目支出"),
-        ("closing", "年末结转和结余"),
-    ],
-    total_of: &["basic", "project"],
+    columns: T07.columns,
+    total_of: T07.total_of,
     total_label: "合计",
-    display: &["opening", "income", "total", "basic", "project", "closing"],
+    display: T07.display,
     rule: "T08-SUM",
 };
 

@@ -417,43 +417,55 @@ fn assemble(origin: &str, display: &str, files: &[(String, String)]) -> Result<L
         None => Glossary::default(),
     };
     let layout = Layout { spec, catalog, glossary, origin: origin.to_string(), templates: Arc::new(templates), env: OnceLock::new() };
-    validate(&layout, &shown("layout.yaml"), spec_text)?;
+    validate(&layout, &shown("layout.yaml"), spec_text, !origin.starts_with("built-in"))?;
     Ok(layout)
 }
 
-/// What `layout.yaml` says must exist: templates, known rules and files, a grade scale.
-fn validate(l: &Layout, file: &str, text: &str) -> Result<(), LoadErrors> {
-    let map = crate::load::parse_yaml::<serde_yaml::Value>(file, text).map(|(_, m)| m).ok();
-    let at = |path: &str| map.as_ref().map(|m| m.loc(path)).unwrap_or(Loc { file: file.into(), line: 1, col: 1 });
-    let mut errors = Vec::new();
+/// What `layout.yaml` says must exist: templates, known rules and files, a grade scale; and,
+/// for a layout folder (`check_templates`), that every template parses. (The built-in
+/// layouts' templates are parsed by a unit test, not on every run.)
+fn validate(l: &Layout, file: &str, text: &str, check_templates: bool) -> Result<(), LoadErrors> {
+    // (value path in layout.yaml or none, message, hint)
+    let mut faults: Vec<(Option<String>, String, Option<String>)> = Vec::new();
     for t in ["booklet.jinja", "tables.jinja"] {
         if !l.templates.contains_key(t) {
-            errors.push(Diagnostic::file_error(file, format!("template `{t}` is missing (and no `base` layout gives one)")));
+            faults.push((None, format!("template `{t}` is missing (and no `base` layout gives one)"), None));
         }
     }
     for (i, s) in l.spec.sections.iter().enumerate() {
         if !l.templates.contains_key(&s.template) {
-            errors.push(Diagnostic::error(at(&format!("sections[{i}].template")), format!("no template `{}` in the layout", s.template)));
+            faults.push((Some(format!("sections[{i}].template")), format!("no template `{}` in the layout", s.template), None));
         }
     }
     for (i, f) in l.spec.requires.iter().enumerate() {
         if !crate::load::FILES.contains(&f.as_str()) {
-            errors.push(
-                Diagnostic::error(at(&format!("requires[{i}]")), format!("`{f}` is not a data file juesuan knows"))
-                    .with_hint(format!("one of: {}", crate::load::FILES.join(", "))),
-            );
+            faults.push((Some(format!("requires[{i}]")), format!("`{f}` is not a data file juesuan knows"), Some(format!("one of: {}", crate::load::FILES.join(", ")))));
         }
     }
     for (i, r) in l.spec.rules.iter().flatten().enumerate() {
         if !crate::check::RULES.iter().any(|(id, _)| id == r) {
-            errors.push(Diagnostic::error(at(&format!("rules[{i}]")), format!("unknown rule `{r}`")).with_hint("juesuan check --list-rules lists them"));
+            faults.push((Some(format!("rules[{i}]")), format!("unknown rule `{r}`"), Some("juesuan check --list-rules lists them".into())));
         }
     }
     if l.spec.grades.is_empty() {
-        errors.push(Diagnostic::error(at("grades"), "the grade scale is empty"));
+        faults.push((Some("grades".into()), "the grade scale is empty".into(), None));
     }
-    if errors.is_empty() {
-        // Every template must parse.
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    if !faults.is_empty() {
+        // Locations only when something is wrong: the source map costs a second parse.
+        let map = crate::load::parse_yaml::<serde_yaml::Value>(file, text).map(|(_, m)| m).ok();
+        for (path, msg, hint) in faults {
+            let loc = match (&path, &map) {
+                (Some(p), Some(m)) => m.loc(p),
+                _ => Loc { file: file.into(), line: 1, col: 1 },
+            };
+            let d = Diagnostic::error(loc, msg);
+            errors.push(match hint {
+                Some(h) => d.with_hint(h),
+                None => d,
+            });
+        }
+    } else if check_templates {
         let env = l.environment();
         for name in l.templates.keys().filter(|n| n.ends_with(".jinja")) {
             if let Err(e) = env.get_template(name) {
@@ -562,6 +574,16 @@ mod tests {
         }
         assert_eq!(builtin("shanxi").unwrap().spec.forms.len(), 10);
         assert_eq!(builtin("shanghai").unwrap().spec.forms.len(), 9);
+    }
+
+    #[test]
+    fn builtin_templates_parse() {
+        for n in builtin_names() {
+            let l = builtin(n).unwrap();
+            for name in l.templates.keys().filter(|t| t.ends_with(".jinja")) {
+                l.environment().get_template(name).unwrap_or_else(|e| panic!("{n}/{name}: {e:#}"));
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! End to end: the real binary writes the DOCX beside the PDF; its XML holds the same text
 //! as the PDF (one source of wording), real Word structure, and identical bytes per build.
 
+mod common;
+
+use common::docx_text;
 use std::io::Read as _;
 use std::path::Path;
 use std::process::Command;
@@ -17,24 +20,6 @@ fn part(docx: &Path, name: &str) -> String {
     let mut s = String::new();
     z.by_name(name).unwrap_or_else(|_| panic!("{name} in the package")).read_to_string(&mut s).unwrap();
     s
-}
-
-/// The text of every `w:t` in order, XML entities decoded.
-fn docx_text(xml: &str) -> String {
-    let mut out = String::new();
-    let mut rest = xml;
-    while let Some(i) = rest.find("<w:t") {
-        let after = &rest[i + 4..];
-        if !after.starts_with('>') && !after.starts_with(' ') {
-            rest = after;
-            continue;
-        }
-        let Some(gt) = after.find('>') else { break };
-        let Some(end) = after[gt..].find("</w:t>") else { break };
-        out.push_str(&after[gt + 1..gt + end]);
-        rest = &after[gt + end..];
-    }
-    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
 }
 
 fn squash(s: &str) -> String {

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{copy_dir, findings, run, Finding};
+use common::{copy_dir, docx_text, findings, run, Finding};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -32,26 +32,13 @@ fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// The text of every `w:t` of the DOCX's document.xml.
-fn docx_text(docx: &Path) -> String {
+/// The text of the DOCX's document.xml.
+fn docx_file_text(docx: &Path) -> String {
     let f = std::fs::File::open(docx).expect("docx");
     let mut z = zip::ZipArchive::new(f).expect("a zip archive");
     let mut xml = String::new();
     z.by_name("word/document.xml").expect("document.xml").read_to_string(&mut xml).expect("utf-8");
-    let mut out = String::new();
-    let mut rest = xml.as_str();
-    while let Some(i) = rest.find("<w:t") {
-        let after = &rest[i + 4..];
-        if !after.starts_with('>') && !after.starts_with(' ') {
-            rest = after;
-            continue;
-        }
-        let Some(gt) = after.find('>') else { break };
-        let Some(end) = after[gt..].find("</w:t>") else { break };
-        out.push_str(&after[gt + 1..gt + end]);
-        rest = &after[gt + end..];
-    }
-    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&")
+    docx_text(&xml)
 }
 
 /// Builds `dir` (PDF and DOCX) into a fresh folder; returns it with the PDF's and DOCX's text.
@@ -64,7 +51,7 @@ fn build(dir: &Path, extra: &[&str]) -> (tempfile::TempDir, String, String) {
     let name = dir.file_name().and_then(|n| n.to_str()).expect("name");
     let pdf = pdftotext(&out.path().join(format!("{name}.pdf")));
     let docx_file = out.path().join(format!("{name}.docx"));
-    let docx = if docx_file.exists() { docx_text(&docx_file) } else { String::new() };
+    let docx = if docx_file.exists() { docx_file_text(&docx_file) } else { String::new() };
     (out, pdf, docx)
 }
 

@@ -187,3 +187,21 @@ pub fn listed_rules() -> Vec<String> {
     assert_eq!(r.code, Some(0), "{}", r.both());
     r.stdout.lines().filter_map(|l| l.split_whitespace().next()).map(str::to_string).collect()
 }
+
+/// The text of every `w:t` in order, XML entities decoded.
+pub fn docx_text(xml: &str) -> String {
+    let mut out = String::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find("<w:t") {
+        let after = &rest[i + 4..];
+        if !after.starts_with('>') && !after.starts_with(' ') {
+            rest = after;
+            continue;
+        }
+        let Some(gt) = after.find('>') else { break };
+        let Some(end) = after[gt..].find("</w:t>") else { break };
+        out.push_str(&after[gt + 1..gt + end]);
+        rest = &after[gt + end..];
+    }
+    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
+}
