@@ -386,7 +386,8 @@ fn assemble(origin: &str, display: &str, files: &[(String, String)]) -> Result<L
     let Some(spec_text) = get("layout.yaml") else {
         return Err(LoadErrors(vec![Diagnostic::file_error(shown("layout.yaml"), "required file is missing")]));
     };
-    let (mut spec, _) = crate::load::parse_yaml::<Spec>(&shown("layout.yaml"), spec_text).map_err(|d| LoadErrors(vec![d]))?;
+    let builtin = origin.starts_with("built-in");
+    let (mut spec, _) = parse::<Spec>(builtin, &shown("layout.yaml"), spec_text)?;
     for f in &mut spec.forms {
         f.view = f.kind.view_key().to_string();
     }
@@ -409,16 +410,25 @@ fn assemble(origin: &str, display: &str, files: &[(String, String)]) -> Result<L
     }
     let text_of = |n: &str| templates.get(n).map(|(s, f)| (s.clone(), f.clone()));
     let catalog = match text_of("catalog.yaml") {
-        Some((s, f)) => crate::load::parse_yaml::<Catalog>(&f, &s).map_err(|d| LoadErrors(vec![d]))?.0,
+        Some((s, f)) => parse::<Catalog>(builtin, &f, &s)?.0,
         None => return Err(LoadErrors(vec![Diagnostic::file_error(shown("catalog.yaml"), "required file is missing (and no `base` layout gives one)")])),
     };
     let glossary = match text_of("glossary.yaml") {
-        Some((s, f)) => crate::load::parse_yaml::<Glossary>(&f, &s).map_err(|d| LoadErrors(vec![d]))?.0,
+        Some((s, f)) => parse::<Glossary>(builtin, &f, &s)?.0,
         None => Glossary::default(),
     };
     let layout = Layout { spec, catalog, glossary, origin: origin.to_string(), templates: Arc::new(templates), env: OnceLock::new() };
-    validate(&layout, &shown("layout.yaml"), spec_text, !origin.starts_with("built-in"))?;
+    validate(&layout, &shown("layout.yaml"), spec_text, !builtin)?;
     Ok(layout)
+}
+
+/// Parses a layout file: with the data's located errors for a folder; straight through serde
+/// for a built-in file (tested, so its errors cannot happen; it saves the source map).
+fn parse<T: serde::de::DeserializeOwned>(builtin: bool, file: &str, text: &str) -> Result<(T, ()), LoadErrors> {
+    if builtin {
+        return serde_yaml::from_str(text).map(|v| (v, ())).map_err(|e| LoadErrors(vec![Diagnostic::file_error(file, e.to_string())]));
+    }
+    crate::load::parse_yaml::<T>(file, text).map(|(v, _)| (v, ())).map_err(|d| LoadErrors(vec![d]))
 }
 
 /// What `layout.yaml` says must exist: templates, known rules and files, a grade scale; and,
