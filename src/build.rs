@@ -266,6 +266,8 @@ pub struct Built {
     pub pages: usize,
     /// `check` findings (errors did not stop the build unless `strict`).
     pub findings: Vec<Diagnostic>,
+    /// The draft mark was put on every page because `check` found errors in what was built.
+    pub marked_draft: bool,
 }
 
 impl Built {
@@ -333,8 +335,26 @@ pub fn build_department(
     if strict && findings.iter().any(|f| f.is_error()) {
         return Err(Failure::Strict(findings));
     }
-    let (outputs, pages) = build_prepared(&dept, &view, target, opts, fonts)?;
-    Ok(Built { outputs, pages, findings })
+    let marked_draft = errors_in(&findings, &dept, target);
+    let opts = BuildOptions { draft: opts.draft || marked_draft, ..opts.clone() };
+    let (outputs, pages) = build_prepared(&dept, &view, target, &opts, fonts)?;
+    Ok(Built { outputs, pages, findings, marked_draft })
+}
+
+/// Whether `check` found errors in what `target` prints: any error for the booklet; for one
+/// 自评报告, an error in that project's own file. Such an output never looks final: it carries
+/// the draft mark (仅供内部审核) on every page until the errors are mended.
+pub fn errors_in(findings: &[Diagnostic], dept: &crate::model::Department, target: Target) -> bool {
+    let errors = findings.iter().filter(|f| f.is_error());
+    match target {
+        Target::Booklet => errors.count() > 0,
+        Target::Report(id) => {
+            let Some(p) = dept.projects.iter().find(|p| p.id == id) else { return false };
+            let file = format!("/{}.yaml", p.file_key);
+            let file_yml = format!("/{}.yml", p.file_key);
+            errors.filter_map(|f| f.loc.as_ref()).any(|l| l.file.ends_with(&file) || l.file.ends_with(&file_yml))
+        }
+    }
 }
 
 /// Renders and writes (in memory) `target` of an already loaded and computed department.

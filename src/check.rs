@@ -192,9 +192,13 @@ fn procurement_and_performance(d: &Department, v: &View) -> Vec<Diagnostic> {
 
 fn from_recon(r: &Recon) -> Diagnostic {
     let diff = r.left.1 - r.right.1;
-    let within = diff.abs() <= r.tol;
+    let undefined = r.right.0 == crate::compute::UNDEFINED;
+    let within = !undefined && diff.abs() <= r.tol;
     let u = r.unit;
-    let message = format!(
+    let message = if undefined {
+        format!("{}: {} {}{u}, but the computed rate is undefined: its base is 0 or blank", r.subject, r.left.0, fmt_plain(r.left.1))
+    } else {
+        format!(
         "{}: {} {}{u} ≠ {} {}{u} (difference {}{u})",
         r.subject,
         r.left.0,
@@ -202,7 +206,8 @@ fn from_recon(r: &Recon) -> Diagnostic {
         r.right.0,
         fmt_plain(r.right.1),
         fmt_plain(diff),
-    );
+        )
+    };
     let d = Diagnostic {
         loc: Some(r.loc.clone()),
         file: None,

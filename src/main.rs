@@ -337,6 +337,9 @@ fn run_build(dir: &Path, report: Option<&str>, args: &OutArgs) -> ExitCode {
                     dir.display()
                 );
             }
+            if built.marked_draft {
+                eprintln!("note: every page is marked 仅供内部审核 until `check` finds no error in it (--strict refuses to build instead)");
+            }
             write_all(&args.output, &built.outputs, built.pages)
         }
         Err(e) => {

@@ -114,7 +114,9 @@ fn rebuild(dir: &Path, files: &[PathBuf], opts: &WatchOptions, fonts: &FontCache
     let get = |f: &[String]| fonts.get(f);
     for (what, target) in targets {
         let t = Instant::now();
-        match build::build_prepared(&dept, &view, target, &opts.build, &get) {
+        let draft = opts.build.draft || build::errors_in(&findings, &dept, target);
+        let build_opts = BuildOptions { draft, ..opts.build.clone() };
+        match build::build_prepared(&dept, &view, target, &build_opts, &get) {
             Ok((outputs, pages)) => match write(&opts.out, &outputs) {
                 Ok(written) => log(&format!(
                     "{what}: wrote {} ({pages} pages) in {} ms",

@@ -40,10 +40,11 @@ fn built() -> &'static (tempfile::TempDir, String, String) {
             .arg("-")
             .output()
             .unwrap();
-        // Drop the page-number lines so that paragraphs crossing a page read continuously.
+        // Drop the page-number lines and the draft mark heading each page, so that paragraphs
+        // crossing a page read continuously.
         let pdf_text: String = String::from_utf8_lossy(&pdf.stdout)
             .lines()
-            .filter(|l| !l.trim().chars().all(|c| c.is_ascii_digit()))
+            .filter(|l| !l.trim().chars().all(|c| c.is_ascii_digit()) && l.trim() != "仅供内部审核")
             .collect::<Vec<_>>()
             .join("\n");
         (tmp, xml, pdf_text)

@@ -11,8 +11,13 @@ fn juesuan(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_juesuan")).args(args).output().expect("binary runs")
 }
 
+/// The page as a reader reads it, line by line, without the 仅供内部审核 line that heads every
+/// page of a draft (so that a sentence running over a page reads whole).
 fn pdftotext(pdf: &Path) -> String {
-    pdftotext_mode(pdf, "-layout")
+    let text = pdftotext_mode(pdf, "-layout");
+    // The page break (form feed) that may lead the mark's line stays.
+    let lines = text.lines().map(|l| if l.trim() == "仅供内部审核" { l.trim_end_matches(|c: char| c != '\u{c}') } else { l });
+    lines.collect::<Vec<_>>().join("\n")
 }
 
 /// `-layout` keeps table rows on one line; `-raw` keeps content-stream order (the rotated
@@ -117,6 +122,9 @@ fn every_report_is_in_the_booklet_with_its_scores() {
     // 10KV 供电工程: 执行率 63.16%, 预算执行得分 6.32, 总得分 70.32 → 中.
     assert!(t.contains("合计2,016,1002,016,1001,871,5001,182,000689,50063.166.32"));
     assert!(t.contains(&squash("综合考虑预算执行情况得分6.32分、产出、效益、服务对象满意度各方面因素，指标完成情况得分64分，最终评分结果：岚县经开区铸造产业园提升项目10KV供电工程项目绩效自评价结果为：总得分70.32分，属于“中”。")));
+    // 三.3 names the basis of its rate and 结余: the 全年预算数 where it is not the 年初预算数.
+    assert!(t.contains(&squash("年初预算数60000元，全年预算数59040元，预算执行数是59040元，执行率100%，结余资金0元")));
+    assert!(t.contains(&squash("年初预算数50000元，预算执行数是50000元，执行率100%")), "p02: one basis, named once");
     // 三.4 figures come from the indicator table (the booklet printed 50/50).
     assert!(t.contains(&squash("产出指标满分50分，评价得分42分，得分率84%")));
 }
@@ -204,4 +212,80 @@ fn a_character_no_font_can_draw_is_an_error_with_its_place() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("U+1F600") && err.contains("projects/p02.yaml:"), "{err}");
     assert!(!out_dir.join("glyph-2024.pdf").exists(), "nothing written");
+}
+
+/// The parts of a DOCX that mention the draft mark (its headers).
+fn docx_parts_with_mark(docx: &Path) -> usize {
+    use std::io::Read as _;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(docx).unwrap()).expect("a zip archive");
+    let names: Vec<String> = z.file_names().map(str::to_string).collect();
+    names
+        .iter()
+        .filter(|n| {
+            let mut s = String::new();
+            z.by_name(n).unwrap().read_to_string(&mut s).is_ok() && s.contains("仅供内部审核")
+        })
+        .count()
+}
+
+/// A booklet `check` finds errors in never looks final: every page of the PDF and every
+/// section of the DOCX carries 仅供内部审核 and the run says why; a booklet without errors
+/// prints clean; `--strict` refuses; a report is marked only for errors in its own file.
+#[test]
+fn check_errors_mark_every_page_as_a_draft() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dept = tmp.path().join("clean-2024");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clean"), &dept);
+    let yaml = std::fs::read_to_string(dept.join("department.yaml")).unwrap();
+    std::fs::write(dept.join("department.yaml"), yaml.replace("draft: true", "draft: false")).unwrap();
+    let d = dept.to_str().unwrap();
+    let pages_and_marks = |pdf: &Path| {
+        let t = pdftotext_mode(pdf, "-raw");
+        (t.matches('\u{c}').count(), squash(&t).matches("仅供内部审核").count())
+    };
+
+    // No error: clean pages, no note.
+    let out = tmp.path().join("out1");
+    let r = juesuan(&["build", d, "-o", out.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert!(r.status.success(), "{stderr}");
+    assert!(!stderr.contains("仅供内部审核"), "{stderr}");
+    let (pages, marks) = pages_and_marks(&out.join("clean-2024.pdf"));
+    assert!(pages > 5 && marks == 0, "a clean booklet is marked: {marks} marks on {pages} pages");
+    assert_eq!(docx_parts_with_mark(&out.join("clean-2024.docx")), 0);
+
+    // One error (a printed rate that is not the computed one): marked, and the run says why.
+    let expl = dept.join("explanation.yaml");
+    let text = std::fs::read_to_string(&expl).unwrap();
+    assert_eq!(text.matches("three_public_completion: 80.00").count(), 1);
+    std::fs::write(&expl, text.replace("three_public_completion: 80.00", "three_public_completion: 88.00")).unwrap();
+    let out = tmp.path().join("out2");
+    let r = juesuan(&["build", d, "-o", out.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert!(r.status.success(), "{stderr}");
+    assert!(stderr.contains("1 errors") && stderr.contains("every page is marked 仅供内部审核"), "{stderr}");
+    let (pages, marks) = pages_and_marks(&out.join("clean-2024.pdf"));
+    assert!(pages > 5 && marks >= pages, "{marks} marks on {pages} pages");
+    assert!(docx_parts_with_mark(&out.join("clean-2024.docx")) >= 1, "the DOCX's draft header");
+    // The booklet's error is not in p01's file: its report prints clean.
+    let r = juesuan(&["report", d, "p01", "-o", out.to_str().unwrap(), "--format", "pdf"]);
+    assert!(r.status.success());
+    assert_eq!(pages_and_marks(&out.join("clean-2024-p01.pdf")).1, 0, "a report marked for an error elsewhere");
+
+    // --strict refuses: exit 1, nothing written.
+    let out3 = tmp.path().join("out3");
+    let r = juesuan(&["build", d, "-o", out3.to_str().unwrap(), "--strict"]);
+    assert_eq!(r.status.code(), Some(1), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(!out3.join("clean-2024.pdf").exists() && !out3.join("clean-2024.docx").exists());
+
+    // An error in the project's own file marks its report.
+    let p03 = dept.join("projects/p03.yaml");
+    let text = std::fs::read_to_string(&p03).unwrap();
+    assert_eq!(text.matches("rate: 80, score: 8}").count(), 1);
+    std::fs::write(&p03, text.replace("rate: 80, score: 8}", "rate: 85, score: 8}")).unwrap();
+    let id = text.lines().find_map(|l| l.strip_prefix("id: ")).expect("id").trim().trim_matches('"').to_string();
+    let r = juesuan(&["report", d, &id, "-o", out.to_str().unwrap(), "--format", "pdf"]);
+    assert!(r.status.success());
+    let (pages, marks) = pages_and_marks(&out.join(format!("clean-2024-{id}.pdf")));
+    assert!(marks >= pages && pages > 0, "{marks} marks on {pages} pages");
 }

@@ -22,7 +22,10 @@ fn pdftext(pdf: &Path) -> String {
 fn pdftext_mode(pdf: &Path, mode: &str) -> String {
     let out = Command::new("pdftotext").args([mode, "-enc", "UTF-8"]).arg(pdf).arg("-").output().expect("pdftotext (poppler-utils) is installed");
     assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
-    String::from_utf8_lossy(&out.stdout).chars().filter(|c| !c.is_whitespace()).collect()
+    // (`-layout` without the draft mark heading each page; `-raw` keeps it.)
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines = text.lines().filter(|l| mode != "-layout" || l.trim() != "仅供内部审核");
+    lines.flat_map(str::chars).filter(|c| !c.is_whitespace()).collect()
 }
 
 fn s(p: &Path) -> &str {

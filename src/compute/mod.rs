@@ -166,6 +166,9 @@ pub(crate) struct Ctx<'a> {
     pub recons: Vec<Recon>,
 }
 
+/// The right side's label of a [`Recon`] whose computed rate does not exist (a zero base).
+pub const UNDEFINED: &str = "undefined";
+
 /// 尾数差 tail: 0.01 per summed row (at least one).
 pub(crate) fn tail(rows: usize) -> Decimal {
     Decimal::new(rows.max(1) as i64, 2)
@@ -237,7 +240,7 @@ impl Ctx<'_> {
             return;
         }
         // A rate of a zero base is undefined: say so rather than print a computed 0.
-        let right = if computed.is_some() { "computed" } else { "not computable (its base is 0 or blank):" };
+        let right = if computed.is_some() { "computed" } else { UNDEFINED };
         self.recons.push(Recon {
             rule,
             loc: self.loc(file, path),
