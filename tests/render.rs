@@ -28,6 +28,18 @@ fn booklet_has_every_part_table_and_report() {
     assert!(text.contains("2024年度收入总计24,557.16万元，支出总计24,557.16万元。与上年相比，收入总计增加5,577.85万元，增长29.39%"));
     assert!(text.contains("基本支出446.23万元，占比1.82%；"));
     assert!(text.contains("合计\t24556.69\t446.23\t24110.46\t\t\t\n"), "公开03 合计 row");
+    // 公开06's —— placeholders stand centred in their cells, figures right-aligned.
+    let cells: Vec<&juesuan::doc::Cell> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Table(t) => Some(t.rows.iter().flatten()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let dashes: Vec<_> = cells.iter().filter(|c| c.text == "——").collect();
+    assert!(!dashes.is_empty() && dashes.iter().all(|c| c.align == juesuan::doc::Align::Center), "—— centred");
 }
 
 /// A free text typed one item a line prints one indented body paragraph an item (p01's
