@@ -111,12 +111,8 @@ fn one(root: &Path, dir: &Path, out: &Path, opts: &BuildOptions, strict: bool, f
             row.errors = built.errors();
             row.warnings = built.findings.len() - row.errors;
             row.pages = built.pages;
-            for o in &built.outputs {
-                let path = target_dir.join(&o.name);
-                if let Err(e) = build::write_atomic(&path, &o.bytes) {
-                    row.status = Status::Failed(format!("cannot write {}: {e}", path.display()));
-                    break;
-                }
+            if let Err((path, e)) = build::write_outputs(&target_dir, &built.outputs) {
+                row.status = Status::Failed(format!("cannot write {}: {e}", path.display()));
             }
         }
         Ok(Err(build::Failure::Strict(findings))) => {

@@ -85,7 +85,7 @@ pub fn outputs(
     stem: &str,
     fonts: &FontSet,
     opts: &BuildOptions,
-    dir: &str,
+    sources: &Sources,
     year: i32,
 ) -> Result<(Vec<Output>, usize), BuildError> {
     let mut out = Vec::new();
@@ -113,7 +113,7 @@ pub fn outputs(
     // Only the PDF draws with these fonts; Word uses the installed 宋体/黑体.
     let missing = pdf::missing_glyphs(&laid);
     if !missing.is_empty() {
-        return Err(BuildError::MissingGlyphs(locate_chars(dir, &missing, &fonts.families())));
+        return Err(BuildError::MissingGlyphs(locate_chars(sources, &missing, &fonts.families())));
     }
     pages = pdf::page_count(&laid);
     let bytes = pdf::pdf(&laid, &doc.meta, &PdfOptions { pdf_a: opts.pdf_a, fallback_date: Some(format!("{year}-12-31")) })
@@ -188,11 +188,22 @@ pub fn report_document(v: &View, id: &str, opts: &BuildOptions) -> Result<Docume
     Ok(doc)
 }
 
-/// Finds where each character first occurs in the department's YAML files.
-fn locate_chars(dir: &str, chars: &[char], families: &[String]) -> Vec<Diagnostic> {
-    let mut files: Vec<PathBuf> = Vec::new();
-    collect_yaml(Path::new(dir), &mut files);
+/// The data files a department was loaded from (for locating a character the fonts lack).
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    /// The department folder, as the user named it.
+    pub dir: String,
+    /// Every file the loader read, as named in messages.
+    pub files: Vec<String>,
+}
+
+/// Finds where each character first occurs in the files the department was loaded from
+/// (read again, within the loader's limits; the folder is never walked).
+fn locate_chars(sources: &Sources, chars: &[char], families: &[String]) -> Vec<Diagnostic> {
+    let mut files = sources.files.clone();
     files.sort();
+    let texts: Vec<(String, String)> =
+        files.into_iter().filter_map(|f| crate::load::read_text(Path::new(&f), &f).ok().map(|t| (f, t))).collect();
     chars
         .iter()
         .map(|c| {
@@ -202,50 +213,62 @@ fn locate_chars(dir: &str, chars: &[char], families: &[String]) -> Vec<Diagnosti
                 families.join(", ")
             );
             let hint = "name an installed font that has it under `fonts:` in department.yaml, pass --font-path DIR, or replace the character";
-            for f in &files {
-                let Ok(text) = std::fs::read_to_string(f) else { continue };
+            for (f, text) in &texts {
                 for (i, line) in text.lines().enumerate() {
                     if let Some(pos) = line.find(*c) {
                         let col = line[..pos].chars().count() + 1;
-                        let loc = crate::source::Loc { file: f.to_string_lossy().into(), line: i + 1, col };
+                        let loc = crate::source::Loc { file: f.as_str().into(), line: i + 1, col };
                         return Diagnostic::error(loc, msg).with_hint(hint);
                     }
                 }
             }
-            Diagnostic::file_error(dir, msg).with_hint(hint)
+            Diagnostic::file_error(sources.dir.as_str(), msg).with_hint(hint)
         })
         .collect()
-}
-
-fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            collect_yaml(&p, out);
-        } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
-            out.push(p);
-        }
-    }
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
 /// reader (or a crash) never sees a half-written file and the previous one stays intact.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    stage(path, bytes)?.persist(path).map(|_| ()).map_err(|e| e.error)
+}
+
+/// A file written in full beside `path` under an unpredictable name, created exclusively
+/// (`O_EXCL`: a link planted there is never followed) and synced, not yet in place. Dropped
+/// unpersisted, it is removed.
+pub fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let mut f = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(dir)?;
+    f.write_all(bytes)?;
+    f.as_file().sync_all()?;
+    Ok(f)
+}
+
+/// Writes every output of one build into `dir`, all or nothing: each is staged first
+/// ([`stage`]); only when all are, they are renamed into place. A failure leaves every
+/// previous output as it was. Returns the paths written.
+pub fn write_outputs(dir: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>, (PathBuf, std::io::Error)> {
+    let mut staged = Vec::with_capacity(outputs.len());
+    for o in outputs {
+        let path = dir.join(&o.name);
+        // An output's place must be a file (or nothing): a folder there fails now, before any
+        // other output has replaced its predecessor.
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            return Err((path, std::io::Error::other("a folder is in the way")));
+        }
+        match stage(&path, &o.bytes) {
+            Ok(f) => staged.push((path, f)),
+            Err(e) => return Err((path, e)),
+        }
     }
-    result
+    let mut written = Vec::with_capacity(staged.len());
+    for (path, f) in staged {
+        f.persist(&path).map_err(|e| (path.clone(), e.error))?;
+        written.push(path);
+    }
+    Ok(written)
 }
 
 /// What to build from one department.
@@ -378,7 +401,8 @@ pub fn build_prepared(
         },
     };
     let fonts = fonts(&[view.info.serif.clone(), view.info.sans.clone()]);
-    outputs(&doc, &stem, &fonts, opts, &dept.dir, dept.info.year).map_err(Failure::Build)
+    let sources = Sources { dir: dept.dir.clone(), files: dept.sources.values().map(|m| m.file().to_string()).collect() };
+    outputs(&doc, &stem, &fonts, opts, &sources, dept.info.year).map_err(Failure::Build)
 }
 
 /// Font sets by family list, each parsed once (the embedded fonts are always there).

@@ -122,6 +122,8 @@ pub fn load_dir_with(dir: &Path, layout: Option<&Path>) -> Result<Department, Lo
 
 struct Reader {
     dir: PathBuf,
+    /// The folder with its links resolved: every file read must lie inside it.
+    root: PathBuf,
     display: String,
     errors: Vec<Diagnostic>,
     sources: BTreeMap<String, SourceMap>,
@@ -130,7 +132,8 @@ struct Reader {
 impl Reader {
     fn new(dir: &Path) -> Reader {
         let display = dir.to_string_lossy().trim_end_matches('/').to_string();
-        Reader { dir: dir.to_path_buf(), display, errors: Vec::new(), sources: BTreeMap::new() }
+        let root = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        Reader { dir: dir.to_path_buf(), root, display, errors: Vec::new(), sources: BTreeMap::new() }
     }
 
     /// The projects read, their source maps kept and their errors recorded after those of
@@ -174,7 +177,7 @@ impl Reader {
             }
             return None;
         }
-        let text = match read_text(&path, &name) {
+        let text = match read_data(&path, &name, &self.root) {
             Ok(t) => t,
             Err(d) => {
                 self.errors.push(d);
@@ -201,6 +204,7 @@ type ProjectRead = (String, Result<(Project, SourceMap), Diagnostic>);
 /// Reads every `projects/*.yaml` of `dir` (`display`: the folder as the user named it), in
 /// file-name order, on every core.
 fn read_projects(dir: &Path, display: &str) -> Vec<ProjectRead> {
+    let root = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     let dir = dir.join("projects");
     let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
     let mut files: Vec<String> = entries
@@ -213,7 +217,7 @@ fn read_projects(dir: &Path, display: &str) -> Vec<ProjectRead> {
         let stem = f.trim_end_matches(".yaml").trim_end_matches(".yml");
         let key = format!("projects/{stem}");
         let name = format!("{display}/projects/{f}");
-        let read = read_text(&dir.join(f), &name).and_then(|text| {
+        let read = read_data(&dir.join(f), &name, &root).and_then(|text| {
             let (mut p, map) = parse_yaml::<Project>(&name, &text)?;
             p.file_key = key.clone();
             Ok((p, map))
@@ -224,11 +228,28 @@ fn read_projects(dir: &Path, display: &str) -> Vec<ProjectRead> {
 
 /// Reads a file as UTF-8 text within the size limit.
 pub fn read_text(path: &Path, name: &str) -> Result<String, Diagnostic> {
+    read_text_in(path, name, None)
+}
+
+/// Reads a data file of the department folder whose resolved path is `root`: the file, its
+/// links resolved, must lie inside it (a link inside the folder is fine). A file that leads
+/// out is an error naming the file, and nothing of it is read.
+pub fn read_data(path: &Path, name: &str, root: &Path) -> Result<String, Diagnostic> {
+    read_text_in(path, name, Some(root))
+}
+
+fn read_text_in(path: &Path, name: &str, root: Option<&Path>) -> Result<String, Diagnostic> {
     use std::io::Read as _;
     let meta = std::fs::metadata(path).map_err(|e| Diagnostic::file_error(name, format!("cannot read: {e}")))?;
     // A device or FIFO reports no size (and may never end): read regular files only.
     if !meta.is_file() {
         return Err(Diagnostic::file_error(name, "not a regular file; a data file must be a plain YAML file"));
+    }
+    if let Some(root) = root {
+        if !path.canonicalize().is_ok_and(|p| p.starts_with(root)) {
+            return Err(Diagnostic::file_error(name, "leads out of the department folder (a link to a file elsewhere); a data file must lie inside the folder")
+                .with_hint("copy the file into the department folder; a link to a file inside it is fine"));
+        }
     }
     let too_big = |len: u64| {
         Diagnostic::error(

@@ -350,19 +350,22 @@ fn run_build(dir: &Path, report: Option<&str>, args: &OutArgs) -> ExitCode {
 }
 
 fn write_all(dir: &Path, outputs: &[Output], pages: usize) -> ExitCode {
-    for o in outputs {
-        let path = dir.join(&o.name);
-        if let Err(e) = build::write_atomic(&path, &o.bytes) {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return ExitCode::from(2);
+    match build::write_outputs(dir, outputs) {
+        Ok(paths) => {
+            for path in paths {
+                if path.extension().is_some_and(|x| x == "pdf") {
+                    eprintln!("wrote {} ({pages} pages)", path.display());
+                } else {
+                    eprintln!("wrote {}", path.display());
+                }
+            }
+            ExitCode::SUCCESS
         }
-        if o.name.ends_with(".pdf") {
-            eprintln!("wrote {} ({pages} pages)", path.display());
-        } else {
-            eprintln!("wrote {}", path.display());
+        Err((path, e)) => {
+            eprintln!("error: cannot write {}: {e}; no output of this build was put in place", path.display());
+            ExitCode::from(2)
         }
     }
-    ExitCode::SUCCESS
 }
 
 fn run_new(dir: &Path, name: &str, year: i32, code: &str) -> ExitCode {

@@ -146,13 +146,8 @@ fn report_findings(findings: &[Diagnostic], changed: &[String], log: &mut dyn Fn
 }
 
 fn write(out: &Path, outputs: &[Output]) -> Result<Vec<String>, String> {
-    let mut names = Vec::new();
-    for o in outputs {
-        let path = out.join(&o.name);
-        build::write_atomic(&path, &o.bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        names.push(path.display().to_string());
-    }
-    Ok(names)
+    let written = build::write_outputs(out, outputs).map_err(|(path, e)| format!("cannot write {}: {e}", path.display()))?;
+    Ok(written.iter().map(|p| p.display().to_string()).collect())
 }
 
 fn rel(dir: &Path, f: &Path) -> String {

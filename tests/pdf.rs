@@ -206,8 +206,18 @@ fn a_character_no_font_can_draw_is_an_error_with_its_place() {
     let p = dir.join("projects/p02.yaml");
     let text = std::fs::read_to_string(&p).unwrap().replacen("completion: \"", "completion: \"\u{1F600}", 1);
     std::fs::write(&p, text).unwrap();
+    // Folders of links back up the tree and a FIFO with a YAML name: the character is found
+    // in the files that were loaded, and nothing else is walked or opened.
+    for l in ["a", "b", "c"] {
+        std::fs::create_dir_all(dir.join("notes")).unwrap();
+        std::os::unix::fs::symlink("..", dir.join("notes").join(l)).unwrap();
+    }
+    let fifo = dir.join("notes/f.yaml");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
     let out_dir = tmp.path().join("out");
+    let started = std::time::Instant::now();
     let out = juesuan(&["build", dir.to_str().unwrap(), "-o", out_dir.to_str().unwrap(), "--format", "pdf"]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "the locator walked the links");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("U+1F600") && err.contains("projects/p02.yaml:"), "{err}");

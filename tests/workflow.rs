@@ -271,3 +271,34 @@ fn sigkill_never_leaves_a_half_written_output() {
     // The kills hit both before and after the rename (otherwise the test proved nothing).
     assert!(outcomes[0] > 0 && outcomes[1] > 0, "old/new outcomes: {outcomes:?}");
 }
+
+/// Outputs stay inside the output folder and come all or nothing: an output path that is a
+/// link to a file elsewhere is replaced by the new file (the file elsewhere is untouched);
+/// when one output cannot be put in place, none is, the previous ones stay and no temporary
+/// file is left behind.
+#[test]
+fn outputs_never_write_through_links_and_come_all_or_nothing() {
+    let (tmp, dept) = copy_fixture("clean");
+    let out = tmp.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let elsewhere = tmp.path().join("elsewhere.txt");
+    std::fs::write(&elsewhere, "not yours").unwrap();
+    std::os::unix::fs::symlink(&elsewhere, out.join("dept.pdf")).unwrap();
+    let r = run(&["build", s(&dept), "-o", s(&out)], LIMIT);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "not yours", "a write went through the link");
+    let meta = std::fs::symlink_metadata(out.join("dept.pdf")).unwrap();
+    assert!(meta.is_file() && !meta.file_type().is_symlink(), "the output is the new file itself");
+
+    // The DOCX cannot be put in place (a folder there): exit 2, the previous PDF intact.
+    let before = std::fs::read(out.join("dept.pdf")).unwrap();
+    std::fs::remove_file(out.join("dept.docx")).unwrap();
+    std::fs::create_dir(out.join("dept.docx")).unwrap();
+    replace_once(&dept, "department.yaml", "draft: false", "draft: true");
+    let r = run(&["build", s(&dept), "-o", s(&out)], LIMIT);
+    assert_eq!(r.code, Some(2), "{}", r.both());
+    assert!(r.stderr.contains("dept.docx") && r.stderr.contains("no output of this build was put in place"), "{}", r.stderr);
+    assert!(std::fs::read(out.join("dept.pdf")).unwrap() == before, "the PDF of a failed build replaced the previous one");
+    let left: Vec<_> = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".tmp")).collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+}
