@@ -71,23 +71,41 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (&self.loc, &self.file) {
-            (Some(loc), _) => write!(f, "{loc}: ")?,
-            (None, Some(file)) => write!(f, "{file}: ")?,
+            (Some(loc), _) => write!(f, "{}: ", printable(&loc.to_string()))?,
+            (None, Some(file)) => write!(f, "{}: ", printable(file))?,
             (None, None) => {}
         }
         let sev = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        let message = printable(&self.message);
         match self.rule {
-            Some(rule) => write!(f, "{sev}[{rule}]: {}", self.message)?,
-            None => write!(f, "{sev}: {}", self.message)?,
+            Some(rule) => write!(f, "{sev}[{rule}]: {message}")?,
+            None => write!(f, "{sev}: {message}")?,
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+            write!(f, "\n  hint: {}", printable(hint))?;
         }
         Ok(())
     }
+}
+
+/// Text for a terminal: control characters (ESC, BEL, CR … from the data, quoted in a
+/// message) are shown escaped (`\u{1b}`), so a file cannot drive the user's terminal.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() && c != '\n') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() && c != '\n' {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Load failed: every error found, in file order.

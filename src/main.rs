@@ -403,6 +403,7 @@ fn run_watch(dir: &Path, args: &OutArgs, max_rebuilds: Option<usize>) -> ExitCod
         build: args.build_options(),
         poll: std::time::Duration::from_millis(50),
         max_rebuilds,
+        strict: args.strict,
     };
     let fonts = FontCache::new(args.font_path.clone());
     juesuan::watch::run(dir, &opts, &fonts, &mut |line| eprintln!("{line}"));

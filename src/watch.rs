@@ -23,6 +23,8 @@ pub struct WatchOptions {
     pub poll: Duration,
     /// Stop after this many rebuilds (tests and benchmarks); `None` runs until killed.
     pub max_rebuilds: Option<usize>,
+    /// `--strict`: write nothing while `check` finds errors (the last good outputs stay).
+    pub strict: bool,
 }
 
 /// What a file looked like at the last poll.
@@ -103,6 +105,10 @@ fn rebuild(dir: &Path, files: &[PathBuf], opts: &WatchOptions, fonts: &FontCache
         }
     };
     report_findings(&findings, &names, log);
+    if opts.strict && findings.iter().any(|f| f.is_error()) {
+        log("not rebuilt (--strict): check finds errors; the last outputs are kept");
+        return;
+    }
     // Reports of the edited projects first (they are what the officer is looking at).
     let mut targets: Vec<(String, Target)> = Vec::new();
     for p in &dept.projects {

@@ -97,8 +97,13 @@ struct Watch {
 
 impl Watch {
     fn start(dept: &Path, out: &Path) -> Watch {
+        Watch::start_with(dept, out, &[])
+    }
+
+    fn start_with(dept: &Path, out: &Path, extra: &[&str]) -> Watch {
         let mut child = Command::new(BIN)
             .args(["watch", s(dept), "-o", s(out), "--format", "pdf"])
+            .args(extra)
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
@@ -138,6 +143,21 @@ impl Drop for Watch {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `watch --strict` writes nothing while check finds errors, as `build --strict` refuses.
+#[test]
+fn watch_strict_keeps_the_outputs_while_check_finds_errors() {
+    let (tmp, dept) = copy_fixture("clean");
+    let out = tmp.path().join("out");
+    let mut w = Watch::start_with(&dept, &out, &["--strict"]);
+    w.wait_for("booklet: wrote");
+    let good = std::fs::read(out.join("dept.pdf")).unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    replace_once(&dept, "explanation.yaml", "three_public_completion: 80.00", "three_public_completion: 88.00");
+    w.wait_for("check: 1 errors");
+    w.wait_for("not rebuilt (--strict)");
+    assert_eq!(std::fs::read(out.join("dept.pdf")).unwrap(), good, "--strict wrote a booklet with errors");
 }
 
 #[test]
