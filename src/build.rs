@@ -161,7 +161,8 @@ fn docx_alone(doc: &Document, stem: &str, fonts: &FontSet, opts: &BuildOptions) 
         return crate::write::docx::docx(doc).map_err(|e| BuildError::Internal(e.to_string()));
     }
     let cache_file = opts.page_cache.as_ref().map(|d| d.join(format!("{stem}.pages")));
-    let read = cache_file.as_ref().and_then(|f| std::fs::read_to_string(f).ok());
+    // A bounded read of a regular file (a FIFO or a link to a device there is a cache miss).
+    let read = cache_file.as_ref().and_then(|f| crate::load::read_text(f, &f.to_string_lossy()).ok());
     let mut cache = read.as_deref().map(pdf::RunCache::from_text).unwrap_or_default();
     let (pages, pending) = beside_docx(doc, || pdf::heading_pages_by_runs(doc, fonts, &mut cache));
     let pages = pages.map_err(|e| BuildError::Internal(e.to_string()))?;

@@ -206,13 +206,45 @@ type ProjectRead = (String, Result<(Project, SourceMap), Diagnostic>);
 fn read_projects(dir: &Path, display: &str) -> Vec<ProjectRead> {
     let root = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     let dir = dir.join("projects");
-    let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
-    let mut files: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml"))
-        .collect();
+    let shown = format!("{display}/projects");
+    // No projects/ at all is fine (no 自评报告); one that cannot be listed is not.
+    if std::fs::symlink_metadata(&dir).is_err() {
+        return Vec::new();
+    }
+    let fault = |msg: String| vec![("projects".to_string(), Err(Diagnostic::file_error(shown.as_str(), msg)))];
+    if !dir.is_dir() {
+        return fault("not a folder; projects/ holds one YAML file per 自评报告".into());
+    }
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) => return fault(format!("cannot be read: {e}")),
+    };
+    let names: Vec<String> = entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    let mut out: Vec<ProjectRead> = Vec::new();
+    let mut files: Vec<String> = Vec::new();
+    for n in &names {
+        let lower = n.to_lowercase();
+        if n.ends_with(".yaml") || n.ends_with(".yml") {
+            files.push(n.clone());
+        } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+            // `p03.YAML` would otherwise be left out without a word.
+            let fixed = format!("{}.yaml", &n[..n.rfind('.').unwrap_or(n.len())]);
+            out.push((format!("projects/{n}"), Err(Diagnostic::file_error(format!("{shown}/{n}"), "a project file must end in `.yaml` or `.yml` (lower case); this one would be left out")
+                .with_hint(format!("rename it to {fixed}")))));
+        }
+    }
     files.sort();
+    // `p02.yaml` beside `p02.yml`: one project, two files.
+    for pair in files.windows(2) {
+        let stem = |f: &str| f.trim_end_matches(".yaml").trim_end_matches(".yml").to_string();
+        if stem(&pair[0]) == stem(&pair[1]) {
+            out.push((format!("projects/{}", stem(&pair[1])), Err(Diagnostic::file_error(format!("{shown}/{}", pair[1]), format!("`{}` and `{}` are both project `{}`", pair[0], pair[1], stem(&pair[0])))
+                .with_hint("keep one of the two files"))));
+        }
+    }
+    if !out.is_empty() {
+        return out;
+    }
     crate::par::par_map(&files, |f| {
         let stem = f.trim_end_matches(".yaml").trim_end_matches(".yml");
         let key = format!("projects/{stem}");

@@ -328,4 +328,21 @@ fn page_cache_is_read_back_and_used() {
     let shifted = pdf::heading_pages_by_runs(&doc, &fonts, &mut pdf::RunCache::from_text(&doctored)).unwrap();
     assert_eq!(pages.len(), shifted.len());
     assert!(pages.iter().zip(&shifted).any(|(a, b)| a.0 == b.0 && a.1 < b.1), "{pages:?} {shifted:?}");
+    // Implausible entries (a u32-sized count, a heading past the run's end, a heading list of
+    // the wrong length) are cache misses: the numbers are the true ones, never wrapped.
+    let field = |i: usize, v: &str| -> String {
+        text.lines()
+            .map(|l| {
+                let mut f: Vec<String> = l.split(' ').map(str::to_string).collect();
+                if i < f.len() {
+                    f[i] = v.to_string();
+                }
+                f.join(" ") + "\n"
+            })
+            .collect()
+    };
+    for bad in [field(1, "4294967295"), field(2, "99999"), text.lines().map(|l| format!("{l} 1\n")).collect()] {
+        let got = pdf::heading_pages_by_runs(&doc, &fonts, &mut pdf::RunCache::from_text(&bad)).unwrap();
+        assert_eq!(got, pages, "a doctored cache changed the numbers:\n{bad}");
+    }
 }

@@ -322,3 +322,14 @@ fn outputs_never_write_through_links_and_come_all_or_nothing() {
     let left: Vec<_> = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".tmp")).collect();
     assert!(left.is_empty(), "temporary files left: {left:?}");
 }
+
+/// A `projects` that is not a folder is an error, never a booklet quietly without its reports.
+#[test]
+fn projects_that_is_not_a_folder_is_an_error() {
+    let (_tmp, dept) = copy_fixture("clean");
+    std::fs::remove_dir_all(dept.join("projects")).unwrap();
+    std::fs::write(dept.join("projects"), "p01\n").unwrap();
+    let r = run(&["check", s(&dept)], LIMIT);
+    assert_eq!(r.code, Some(2), "{}", r.both());
+    assert!(r.stderr.contains("dept/projects: error: not a folder"), "{}", r.stderr);
+}

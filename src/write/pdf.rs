@@ -263,7 +263,10 @@ pub fn heading_pages_by_runs(doc: &Document, fonts: &FontSet, cache: &mut RunCac
     let keys: Vec<u128> = runs.iter().map(|run| typst::utils::hash128(&(faces, &run.source))).collect();
     // Only this document's runs are kept, so the cache does not grow with every edit.
     cache.0.retain(|key, _| keys.contains(key));
-    let todo: Vec<usize> = (0..runs.len()).filter(|&r| !cache.0.contains_key(&keys[r])).collect();
+    // A cached entry is used only when it fits its run (one page per heading listed, each
+    // within the run); anything else is laid out again.
+    let fits = |r: usize| cache.0.get(&keys[r]).is_some_and(|p| p.headings.len() == runs[r].headings.len());
+    let todo: Vec<usize> = (0..runs.len()).filter(|&r| !fits(r)).collect();
     let laid = crate::par::par_map(&todo, |&r| compile(&runs[r].source, fonts, date).map(|laid| run_pages(&laid, &runs[r].headings)));
     for (&r, result) in todo.iter().zip(laid) {
         cache.0.insert(keys[r], result?);
@@ -272,8 +275,8 @@ pub fn heading_pages_by_runs(doc: &Document, fonts: &FontSet, cache: &mut RunCac
     let mut offset = 0u32;
     for (run, key) in runs.iter().zip(&keys) {
         let Some(pages) = cache.0.get(key) else { continue };
-        out.extend(run.headings.iter().zip(&pages.headings).filter_map(|(&i, p)| p.map(|p| (i, offset + p))));
-        offset += pages.count;
+        out.extend(run.headings.iter().zip(&pages.headings).filter_map(|(&i, p)| p.map(|p| (i, offset.saturating_add(p)))));
+        offset = offset.saturating_add(pages.count);
     }
     Ok(out)
 }
@@ -286,6 +289,10 @@ pub struct RunPages {
     headings: Vec<Option<u32>>,
 }
 
+/// The most pages a cached run may have (a run is a form or a section; the seed's longest has
+/// a few dozen).
+pub const MAX_RUN_PAGES: u32 = 10_000;
+
 /// Runs of pages laid out before, by a hash of what their layout depends on: kept between builds in a small text
 /// file beside the outputs (`.juesuan/<name>.pages`), as LaTeX keeps its `.aux`. A missing,
 /// stale or damaged file only costs time: every entry is checked by its key, and a line that
@@ -294,14 +301,16 @@ pub struct RunPages {
 pub struct RunCache(std::collections::BTreeMap<u128, RunPages>);
 
 impl RunCache {
-    /// Reads the cache text written by [`RunCache::to_text`]; unreadable lines are skipped.
+    /// Reads the cache text written by [`RunCache::to_text`]; a line that is not a plausible
+    /// entry (a run of 1 to [`MAX_RUN_PAGES`] pages, every heading on one of them) is skipped,
+    /// so a damaged or doctored file costs a layout, never a wrong 目录 number.
     pub fn from_text(text: &str) -> RunCache {
         let entry = |line: &str| {
             let mut it = line.split(' ');
             let key = u128::from_str_radix(it.next()?, 16).ok()?;
-            let count = it.next()?.parse().ok()?;
-            let headings = it.map(|p| if p == "-" { Ok(None) } else { p.parse().map(Some) }).collect::<Result<_, _>>().ok()?;
-            Some((key, RunPages { count, headings }))
+            let count: u32 = it.next()?.parse().ok().filter(|c| (1..=MAX_RUN_PAGES).contains(c))?;
+            let headings: Vec<Option<u32>> = it.map(|p| if p == "-" { Ok(None) } else { p.parse().map(Some) }).collect::<Result<_, _>>().ok()?;
+            headings.iter().flatten().all(|p| (1..=count).contains(p)).then_some((key, RunPages { count, headings }))
         };
         RunCache(text.lines().filter_map(entry).collect())
     }
