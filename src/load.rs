@@ -742,6 +742,7 @@ fn validate(d: &Department) -> Vec<Diagnostic> {
         }
     }
     validate_balances(d, &s01, &s04, &mut out);
+    validate_explanation_amounts(e, &se, &mut out);
     validate_basic_detail(&d.t06, &d.layout.catalog, &src("tables/06-basic-detail"), &mut out);
     validate_09_10(d, &src("tables/09-three-public"), &src("tables/10-statistics"), &mut out);
     validate_projects(d, &mut out);
@@ -883,6 +884,71 @@ fn non_negative(out: &mut Vec<Diagnostic>, loc: Loc, value: Option<Money>, form:
             Diagnostic::error(loc, format!("negative amount {} in {form}", m.value))
                 .with_hint("this figure cannot be negative: check the sign (a blank cell is left out, or written `~`)"),
         );
+    }
+}
+
+/// The inputs of the 情况说明 that cannot be negative: last year's figures, budgets, “三公”
+/// details (amounts and counts), 政府采购 details and the 绩效 counts. (Changes and growth
+/// rates under `printed:` carry a sign and are not among them.)
+fn validate_explanation_amounts(e: &Explanation, s: &SourceMap, out: &mut Vec<Diagnostic>) {
+    let mut items: Vec<(String, Option<Money>)> = Vec::new();
+    let py = &e.prior_year;
+    for (k, v) in [("total", py.total), ("fiscal_total", py.fiscal_total), ("general_budget", py.general_budget), ("gov_fund", py.gov_fund), ("soe_capital", py.soe_capital), ("operating_funds", py.operating_funds)] {
+        items.push((format!("prior_year.{k}"), v));
+    }
+    let t = &py.three_public;
+    for (k, v) in [("abroad", t.abroad), ("car_purchase", t.car_purchase), ("car_operation", t.car_operation), ("car_subtotal", t.car_subtotal), ("reception", t.reception)] {
+        items.push((format!("prior_year.three_public.{k}"), v));
+    }
+    let maps = [
+        ("prior_year.general_budget_by_class", &py.general_budget_by_class),
+        ("annual_budget.general_budget_by_class", &e.annual_budget.general_budget_by_class),
+        ("annual_budget.general_budget_by_item", &e.annual_budget.general_budget_by_item),
+        ("annual_budget.gov_fund_by_item", &e.annual_budget.gov_fund_by_item),
+        ("annual_budget.soe_capital_by_item", &e.annual_budget.soe_capital_by_item),
+        ("full_year_budget.general_budget_by_item", &e.full_year_budget.general_budget_by_item),
+        ("performance.grades", &e.performance.grades),
+    ];
+    for (base, map) in maps {
+        items.extend(map.iter().map(|(k, v)| (format!("{base}.{k}"), Some(*v))));
+    }
+    let d = &e.three_public_details;
+    items.push(("three_public_details.abroad.groups".into(), d.abroad.groups));
+    items.push(("three_public_details.abroad.people".into(), d.abroad.people));
+    items.push(("three_public_details.car_purchase.cars".into(), d.car_purchase.cars));
+    items.push(("three_public_details.car_operation.cars_held".into(), d.car_operation.cars_held));
+    for (k, r) in [("domestic", &d.reception.domestic), ("foreign_affairs", &d.reception.foreign_affairs), ("overseas", &d.reception.overseas)] {
+        for (f, v) in [("amount", r.amount), ("batches", r.batches), ("people", r.people)] {
+            items.push((format!("three_public_details.reception.{k}.{f}"), v));
+        }
+    }
+    let p = &e.procurement;
+    for (k, v) in [
+        ("sme_contracts", p.sme_contracts),
+        ("small_micro_contracts", p.small_micro_contracts),
+        ("sme_reserved", p.sme_reserved),
+        ("small_micro_reserved", p.small_micro_reserved),
+        ("sme_awarded", p.sme_awarded),
+        ("small_micro_awarded", p.small_micro_awarded),
+        ("sme_other_awarded", p.sme_other_awarded),
+    ] {
+        items.push((format!("procurement.{k}"), v));
+    }
+    let perf = &e.performance;
+    for (k, set) in [("targets", &perf.targets), ("tracked", &perf.tracked), ("self_evaluated", &perf.self_evaluated)] {
+        if let Some(set) = set {
+            items.push((format!("performance.{k}.projects"), Some(set.projects)));
+            items.push((format!("performance.{k}.amount"), set.amount));
+            items.push((format!("performance.{k}.average_score"), set.average_score));
+        }
+    }
+    if let Some(pb) = &perf.problems {
+        items.push(("performance.problems.found".into(), Some(pb.found)));
+        items.push(("performance.problems.rectified".into(), pb.rectified));
+        items.push(("performance.problems.rectifying".into(), pb.rectifying));
+    }
+    for (path, v) in items {
+        non_negative(out, s.loc(&path), v, "explanation.yaml");
     }
 }
 

@@ -299,3 +299,27 @@ fn check_errors_mark_every_page_as_a_draft() {
     let (pages, marks) = pages_and_marks(&out.join(format!("clean-2024-{id}.pdf")));
     assert!(marks >= pages && pages > 0, "{marks} marks on {pages} pages");
 }
+
+/// 三.3 matches its figures: a project spent beyond its 全年预算数 is not told it fell short,
+/// and one with a 全年预算数 of 0 gets no 执行率 at all (not "0%").
+#[test]
+fn execution_sentence_matches_the_figures() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dept = tmp.path().join("rates-2024");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clean"), &dept);
+    let p03 = dept.join("projects/p03.yaml");
+    let text = std::fs::read_to_string(&p03).unwrap();
+    let report = |text: &str| {
+        std::fs::write(&p03, text).unwrap();
+        let out = tmp.path().join("out");
+        let r = juesuan(&["report", dept.to_str().unwrap(), "p03", "-o", out.to_str().unwrap(), "--format", "pdf"]);
+        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+        squash(&pdftotext(&out.join("rates-2024-p03.pdf")))
+    };
+    let over = report(&text.replacen("      executed: 400000", "      executed: 600000", 1));
+    assert!(over.contains("预算执行数是600000元，执行率120%，结余资金-100000元，预算执行120%，支出超出全年预算"), "{over}");
+    assert!(!over.contains("未达到全年预算"));
+    let none = report(&text.replacen("      annual_budget: 500000", "      annual_budget: 0", 1));
+    assert!(none.contains("全年预算数为0，执行率无从计算"), "{none}");
+    assert!(!none.contains("执行率0%"));
+}

@@ -91,6 +91,9 @@ pub struct ProjectView {
     pub total: BudgetRow,
     /// 执行率 % (0 when 全年预算数 is zero)
     pub rate: Decimal,
+    /// How the 执行数 stands to the 全年预算数: `full` (100 %), `under`, `over`, or `no_budget`
+    /// (a 全年预算数 of 0: no rate exists), so that the sentence matches the figures.
+    pub execution: &'static str,
     /// 预算执行得分
     pub budget_score: Decimal,
     /// Indicators.
@@ -195,6 +198,12 @@ pub(crate) fn project(cx: &mut Ctx, p: &Project) -> ProjectView {
     let balance = z(annual) - z(executed);
     let balance = col("balance", "资金结(转)余", Some(balance), bp.balance).unwrap_or_default();
     let rate = percent(z(executed), z(annual)).unwrap_or_default();
+    let execution = match (z(annual).is_zero(), z(executed).cmp(&z(annual))) {
+        (true, _) => "no_budget",
+        (_, std::cmp::Ordering::Equal) => "full",
+        (_, std::cmp::Ordering::Less) => "under",
+        (_, std::cmp::Ordering::Greater) => "over",
+    };
     let budget_score = round(BUDGET_WEIGHT * rate.min(Decimal::ONE_HUNDRED) / Decimal::ONE_HUNDRED, 2);
     let name = p.name.clone();
     let subj = |what: &str| format!("{name} {what}");
@@ -279,6 +288,7 @@ pub(crate) fn project(cx: &mut Ctx, p: &Project) -> ProjectView {
         total: row("合计", annual, executed),
         sources,
         rate,
+        execution,
         budget_score,
         indicators,
         indicator_weight,
