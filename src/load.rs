@@ -349,6 +349,8 @@ fn precheck_yaml(name: &str, text: &str) -> Result<SourceMap, Diagnostic> {
     }
     // Expanded size of each anchored node.
     let mut anchored: HashMap<usize, u64> = HashMap::new();
+    // Text of each anchored scalar, for a key written as an alias.
+    let mut anchored_text: HashMap<usize, String> = HashMap::new();
     let mut open: Vec<Open> = Vec::new();
     let mut total = 0u64;
     let mut content = false;
@@ -392,7 +394,13 @@ fn precheck_yaml(name: &str, text: &str) -> Result<SourceMap, Diagnostic> {
         let is_node = matches!(event, Event::MappingStart(..) | Event::SequenceStart(..) | Event::Scalar(..) | Event::Alias(..));
         if let Some((keys, want_key)) = open.last_mut().and_then(|o| o.keys.as_mut()).filter(|_| is_node) {
             if *want_key {
-                if let Event::Scalar(key, ..) = &event {
+                // A key written out, or an alias (`*k`) of an anchored scalar: the same key.
+                let key: Option<std::borrow::Cow<'_, str>> = match &event {
+                    Event::Scalar(key, ..) => Some(std::borrow::Cow::Borrowed(key.as_ref())),
+                    Event::Alias(id) => anchored_text.get(id).map(|k| std::borrow::Cow::Owned(k.clone())),
+                    _ => None,
+                };
+                if let Some(key) = key {
                     let here = (span.start.line(), span.start.col() + 1);
                     if let Some(&(l, c)) = keys.get(key.as_ref()) {
                         return Err(Diagnostic::error(
@@ -427,6 +435,7 @@ fn precheck_yaml(name: &str, text: &str) -> Result<SourceMap, Diagnostic> {
                 content |= !open.is_empty() || !value.is_empty();
                 if id != 0 {
                     anchored.insert(id, size);
+                    anchored_text.insert(id, value.to_string());
                 }
             }
             Event::Alias(..) => content = true,
