@@ -61,6 +61,47 @@ fn find(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// `--shard K/N`: the K-th (1-based) of N slices of a department list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// Which slice, 1..=n.
+    pub k: u32,
+    /// How many slices.
+    pub n: u32,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let bad = || format!("`{s}`: expected K/N with 1 ≤ K ≤ N, e.g. 3/10");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let (k, n): (u32, u32) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+        if n == 0 || k == 0 || k > n {
+            return Err(bad());
+        }
+        Ok(Shard { k, n })
+    }
+}
+
+impl Shard {
+    /// Whether the department at `rel` (its path relative to the batch root) is in this slice.
+    /// The slice of a folder depends on its own path only (FNV-1a of it, modulo N), so every
+    /// machine of a run computes the same slices, and adding a department moves no other.
+    pub fn holds(&self, rel: &Path) -> bool {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in rel.to_string_lossy().bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h % u64::from(self.n) == u64::from(self.k - 1)
+    }
+}
+
+/// The departments of `dirs` (under `root`) in `shard`.
+pub fn in_shard(root: &Path, dirs: Vec<PathBuf>, shard: Shard) -> Vec<PathBuf> {
+    dirs.into_iter().filter(|d| shard.holds(d.strip_prefix(root).unwrap_or(d))).collect()
+}
+
 /// Builds every department of `dirs`; outputs go to `out/<path relative to root>/`.
 /// `jobs` threads (at least 1). `progress` receives each finished row with (done, total).
 pub fn run(

@@ -95,6 +95,10 @@ enum Command {
         /// Parallel builds (default: all cores).
         #[arg(short, long)]
         jobs: Option<usize>,
+        /// Build only the K-th of N stable slices of the departments (e.g. `3/10`), so that N
+        /// machines share a province (docs/scale.md).
+        #[arg(long)]
+        shard: Option<juesuan::batch::Shard>,
     },
     /// Compile a Typst file (e.g. from --emit-typst) with the embedded fonts: the benchmark's floor.
     #[command(hide = true)]
@@ -219,7 +223,7 @@ fn main() -> ExitCode {
             Some(dir) => run_watch(&dir, &out, max_rebuilds),
             None => usage("no department folder given and data/ does not hold exactly one"),
         },
-        Command::Batch { root, out, jobs } => run_batch(&root, &out, jobs),
+        Command::Batch { root, out, jobs, shard } => run_batch(&root, &out, jobs, shard),
         Command::CompileTypst { file, output } => run_compile_typst(&file, &output),
         Command::GenSample { out, count, rows, projects } => run_gen(&out, count, rows, projects),
     }
@@ -410,11 +414,24 @@ fn run_watch(dir: &Path, args: &OutArgs, max_rebuilds: Option<usize>) -> ExitCod
     ExitCode::SUCCESS
 }
 
-fn run_batch(root: &Path, args: &OutArgs, jobs: Option<usize>) -> ExitCode {
+fn run_batch(root: &Path, args: &OutArgs, jobs: Option<usize>, shard: Option<juesuan::batch::Shard>) -> ExitCode {
     let dirs = juesuan::batch::departments(root);
     if dirs.is_empty() {
         return usage(&format!("{}: no department folder (with department.yaml) found", root.display()));
     }
+    let dirs = match shard {
+        Some(sh) => {
+            let all = dirs.len();
+            let mine = juesuan::batch::in_shard(root, dirs, sh);
+            eprintln!("shard {}/{}: {} of {all} departments", sh.k, sh.n, mine.len());
+            if mine.is_empty() {
+                // Nothing falls to this slice: a success with nothing to do.
+                return ExitCode::SUCCESS;
+            }
+            mine
+        }
+        None => dirs,
+    };
     let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let fonts = FontCache::new(args.font_path.clone());
     let start = std::time::Instant::now();

@@ -333,3 +333,38 @@ fn projects_that_is_not_a_folder_is_an_error() {
     assert_eq!(r.code, Some(2), "{}", r.both());
     assert!(r.stderr.contains("dept/projects: error: not a folder"), "{}", r.stderr);
 }
+
+/// `batch --shard K/N`: the N slices are disjoint, together they are every department, and a
+/// department's slice depends on its own path only (the same on every machine).
+#[test]
+fn batch_shards_split_the_departments() {
+    let (tmp, root) = sample_root(12);
+    let mut seen: Vec<String> = Vec::new();
+    for k in 1..=3 {
+        let out = tmp.path().join(format!("out-{k}"));
+        let r = run(&["batch", s(&root), "-o", s(&out), "--format", "docx", "--docx-pages", "word", "--shard", &format!("{k}/3")], Duration::from_secs(300));
+        assert_eq!(r.code, Some(0), "{}", r.both());
+        assert!(r.stderr.contains(&format!("shard {k}/3: ")), "{}", r.stderr);
+        let built = juesuan::batch::departments(&out);
+        let mut docx: Vec<String> = Vec::new();
+        let mut stack = vec![out.clone()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                if e.path().is_dir() {
+                    stack.push(e.path());
+                } else if e.path().extension().is_some_and(|x| x == "docx") {
+                    docx.push(e.file_name().to_string_lossy().into_owned());
+                }
+            }
+        }
+        assert!(built.is_empty(), "outputs are not department folders");
+        for name in &docx {
+            assert!(!seen.contains(name), "{name} built by two shards");
+        }
+        seen.extend(docx);
+    }
+    seen.sort();
+    assert_eq!(seen.len(), 12, "every department in exactly one shard: {seen:?}");
+    let r = run(&["batch", s(&root), "--shard", "4/3"], LIMIT);
+    assert_eq!(r.code, Some(2), "{}", r.both());
+}
