@@ -282,6 +282,12 @@ fn run_check(dir: Option<PathBuf>, format: FindingFormat, list_rules: bool, layo
         Ok(x) => x,
         Err(e) => {
             eprintln!("{e}");
+            // A program reading the JSON gets the load errors too (as findings without a rule).
+            if matches!(format, FindingFormat::Json) {
+                if let Ok(s) = serde_json::to_string_pretty(&e.0) {
+                    println!("{s}");
+                }
+            }
             return ExitCode::from(2);
         }
     };

@@ -368,3 +368,18 @@ fn batch_shards_split_the_departments() {
     let r = run(&["batch", s(&root), "--shard", "4/3"], LIMIT);
     assert_eq!(r.code, Some(2), "{}", r.both());
 }
+
+/// `check --format json` on input that does not load prints the load errors as JSON on stdout
+/// (exit 2), so a program reading it never gets an empty stdout.
+#[test]
+fn check_json_reports_load_errors_too() {
+    let (_tmp, dept) = copy_fixture("clean");
+    common::append(&dept, "department.yaml", "nonsense: 1\n");
+    let r = run(&["check", s(&dept), "--format", "json"], LIMIT);
+    assert_eq!(r.code, Some(2), "{}", r.both());
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON on stdout");
+    let first = &v.as_array().expect("a list")[0];
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["loc"]["line"], 12);
+    assert!(first["message"].as_str().unwrap().contains("unknown field `nonsense`"));
+}
