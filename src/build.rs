@@ -231,20 +231,90 @@ fn locate_chars(sources: &Sources, chars: &[char], families: &[String]) -> Vec<D
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
 /// reader (or a crash) never sees a half-written file and the previous one stays intact.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    stage(path, bytes)?.persist(path).map(|_| ()).map_err(|e| e.error)
+    stage(path, bytes)?.persist(path)
 }
 
-/// A file written in full beside `path` under an unpredictable name, created exclusively
-/// (`O_EXCL`: a link planted there is never followed) and synced, not yet in place. Dropped
-/// unpersisted, it is removed.
-pub fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+/// A file written in full beside `path` under an unpredictable name (`.NAME.<pid>.<random>.tmp`),
+/// created exclusively (`O_EXCL`: a link planted there is never followed) and synced, not yet
+/// in place. Dropped unpersisted, it is removed; so is one a process that died left behind, the
+/// next time that output is written.
+pub fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut f = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(dir)?;
-    f.write_all(bytes)?;
-    f.as_file().sync_all()?;
-    Ok(f)
+    remove_stale(dir, &name);
+    let prefix = format!(".{name}.{}.", std::process::id());
+    let f = tempfile::Builder::new().prefix(&prefix).suffix(".tmp").tempfile_in(dir)?;
+    let staged = Staged::register(f);
+    let mut file = staged.file.as_ref().expect("just created").as_file();
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    Ok(staged)
+}
+
+/// The temporary files this process has staged and not yet put in place or dropped: removed
+/// by [`remove_staged`] when the process is interrupted (SIGINT, SIGTERM).
+static STAGED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// A staged output: a temporary file beside its place, removed when dropped unpersisted.
+pub struct Staged {
+    file: Option<tempfile::NamedTempFile>,
+}
+
+impl Staged {
+    fn register(f: tempfile::NamedTempFile) -> Staged {
+        STAGED.lock().unwrap_or_else(|p| p.into_inner()).push(f.path().to_path_buf());
+        Staged { file: Some(f) }
+    }
+
+    fn forget(path: &Path) {
+        STAGED.lock().unwrap_or_else(|p| p.into_inner()).retain(|p| p != path);
+    }
+
+    /// Renames it into place at `path`.
+    pub fn persist(mut self, path: &Path) -> std::io::Result<()> {
+        let f = self.file.take().expect("staged once");
+        let tmp = f.path().to_path_buf();
+        let result = f.persist(path).map(|_| ()).map_err(|e| e.error);
+        Staged::forget(&tmp);
+        result
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if let Some(f) = self.file.take() {
+            Staged::forget(f.path());
+        }
+    }
+}
+
+/// Removes every temporary file this process has staged and not put in place; for the
+/// SIGINT/SIGTERM handler (`main`), which then exits.
+pub fn remove_staged() {
+    let paths = std::mem::take(&mut *STAGED.lock().unwrap_or_else(|p| p.into_inner()));
+    for p in paths {
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+/// Removes the temporary files `.NAME.<pid>.*.tmp` that a process no longer running left in
+/// `dir` (one killed by SIGKILL, or by a power cut). Linux: a process runs while
+/// `/proc/<pid>` exists; elsewhere nothing is removed.
+fn remove_stale(dir: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let lead = format!(".{name}.");
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&lead).filter(|_| file.ends_with(".tmp")) else { continue };
+        let Some(pid) = rest.split('.').next().and_then(|p| p.parse::<u32>().ok()) else { continue };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() && e.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Writes every output of one build into `dir`, all or nothing: each is staged first
@@ -266,7 +336,7 @@ pub fn write_outputs(dir: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>, (Pa
     }
     let mut written = Vec::with_capacity(staged.len());
     for (path, f) in staged {
-        f.persist(&path).map_err(|e| (path.clone(), e.error))?;
+        f.persist(&path).map_err(|e| (path.clone(), e))?;
         written.push(path);
     }
     Ok(written)

@@ -205,6 +205,11 @@ enum PdfStandardArg {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Interrupted (Ctrl-C, SIGTERM): no staged temporary file is left behind.
+    let _ = ctrlc::set_handler(|| {
+        build::remove_staged();
+        std::process::exit(130);
+    });
     match cli.command {
         Command::Check { dir, format, list_rules, layout } => run_check(dir, format, list_rules, layout.as_deref()),
         Command::Layout { action } => run_layout(action),

@@ -383,3 +383,37 @@ fn check_json_reports_load_errors_too() {
     assert_eq!(first["loc"]["line"], 12);
     assert!(first["message"].as_str().unwrap().contains("unknown field `nonsense`"));
 }
+
+/// Temporary files never pile up: one left by a process that died (SIGKILL) is removed the
+/// next time that output is written, and SIGINT during a batch leaves none behind.
+#[test]
+fn temporary_files_of_dead_or_interrupted_runs_are_removed() {
+    let (tmp, dept) = copy_fixture("clean");
+    let out = tmp.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    // A pid that is not running (Linux pids stay below 2^22).
+    let stale = out.join(".dept.pdf.4194399.a1B2c3.tmp");
+    assert!(!Path::new("/proc/4194399").exists());
+    std::fs::write(&stale, "half a PDF").unwrap();
+    let r = run(&["build", s(&dept), "-o", s(&out), "--format", "pdf"], LIMIT);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    assert!(!stale.exists(), "the stale temporary file of a dead process is still there");
+
+    // SIGINT in the middle of a batch: exit 130 and no temporary file anywhere under out.
+    let (btmp, root) = sample_root(12);
+    let bout = btmp.path().join("out");
+    let mut child = Command::new(BIN).args(["batch", s(&root), "-o", s(&bout), "--jobs", "2"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    let mut stack = vec![bout.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            assert!(!e.file_name().to_string_lossy().ends_with(".tmp"), "left behind: {}", e.path().display());
+            if e.path().is_dir() {
+                stack.push(e.path());
+            }
+        }
+    }
+}
