@@ -888,6 +888,13 @@ fn validate_basic_detail(t: &BasicDetail06, catalog: &forms::Catalog, s: &Source
 /// An amount that cannot be negative (every amount entered, 科目 tables, balances, 公开06,
 /// 09, 10 and the 自评报告): a located error naming the value and the form.
 fn non_negative(out: &mut Vec<Diagnostic>, loc: Loc, value: Option<Money>, form: &str) {
+    if let Some(m) = value.filter(|m| m.unit == Some(crate::money::Unit::Percent)) {
+        out.push(
+            Diagnostic::error(loc.clone(), format!("`{}%` is a percentage where {form} expects an amount", m.value))
+                .with_hint("write the amount itself (万元 in tables/ and explanation.yaml, 元 in projects/), without `%`"),
+        );
+        return;
+    }
     if let Some(m) = value.filter(|m| m.value < rust_decimal::Decimal::ZERO) {
         out.push(
             Diagnostic::error(loc, format!("negative amount {} in {form}", m.value))

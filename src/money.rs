@@ -28,6 +28,8 @@ pub enum Unit {
     Yuan,
     /// 万元
     Wan,
+    /// `%` — written on a rate; an amount written with it is an error (see `load`).
+    Percent,
 }
 
 impl Money {
@@ -75,7 +77,7 @@ pub fn parse_amount(raw: &str) -> Result<Money, NumberError> {
     } else if let Some(b) = text.strip_suffix('元') {
         (b.trim_end(), Some(Unit::Yuan))
     } else if let Some(b) = text.strip_suffix('%') {
-        (b.trim_end(), None)
+        (b.trim_end(), Some(Unit::Percent))
     } else {
         (text, None)
     };

@@ -283,6 +283,7 @@ fn unit_name(u: Unit) -> &'static str {
     match u {
         Unit::Wan => "万元",
         Unit::Yuan => "元",
+        Unit::Percent => "%",
     }
 }
 
