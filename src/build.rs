@@ -214,9 +214,13 @@ fn locate_chars(sources: &Sources, chars: &[char], families: &[String]) -> Vec<D
                 families.join(", ")
             );
             let hint = "name an installed font that has it under `fonts:` in department.yaml, pass --font-path DIR, or replace the character";
+            // The character itself, or a YAML escape that wrote it (`\uFFFE`, `\U0001F600`).
+            let code = *c as u32;
+            let escapes = [format!("\\u{code:04X}"), format!("\\u{code:04x}"), format!("\\U{code:08X}"), format!("\\U{code:08x}")];
+            let find = |line: &str| line.find(*c).or_else(|| escapes.iter().find_map(|e| line.find(e.as_str())));
             for (f, text) in &texts {
                 for (i, line) in text.lines().enumerate() {
-                    if let Some(pos) = line.find(*c) {
+                    if let Some(pos) = find(line) {
                         let col = line[..pos].chars().count() + 1;
                         let loc = crate::source::Loc { file: f.as_str().into(), line: i + 1, col };
                         return Diagnostic::error(loc, msg).with_hint(hint);

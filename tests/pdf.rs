@@ -323,3 +323,21 @@ fn execution_sentence_matches_the_figures() {
     assert!(none.contains("全年预算数为0，执行率无从计算"), "{none}");
     assert!(!none.contains("执行率0%"));
 }
+
+/// A character no font draws, written as a YAML escape (`\uFFFE`), is located at the escape.
+#[test]
+fn an_escaped_character_no_font_can_draw_is_located() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("escape-2024");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clean"), &dir);
+    let p = dir.join("projects/p02.yaml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert_eq!(text.matches("completion: \"基本完成").count(), 1);
+    std::fs::write(&p, text.replacen("completion: \"基本完成", "completion: \"基本完成\\uFFFE", 1)).unwrap();
+    let out_dir = tmp.path().join("out");
+    let out = juesuan(&["build", dir.to_str().unwrap(), "-o", out_dir.to_str().unwrap(), "--format", "pdf"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let line = text.lines().position(|l| l.starts_with("completion: \"基本完成")).unwrap() + 1;
+    assert!(err.contains("U+FFFE") && err.contains(&format!("projects/p02.yaml:{line}:")), "{err}");
+}
