@@ -135,6 +135,16 @@ pub enum Block {
         /// Runs.
         runs: Vec<Run>,
     },
+    /// A caption line in three parts: at the left margin, centred and flush with the right
+    /// margin (a form's 编制单位 / 年度 / 金额单位 line), in the caption's size.
+    Spread {
+        /// At the left margin.
+        left: String,
+        /// Centred.
+        center: String,
+        /// Flush with the right margin.
+        right: String,
+    },
     /// A table.
     Table(Table),
     /// Start a new page.
@@ -194,6 +204,7 @@ impl Document {
                     }
                 }
                 Block::Toc { title, .. } => out.push_str(title),
+                Block::Spread { left, center, right } => out.push_str(&format!("{left}\t{center}\t{right}")),
                 _ => continue,
             }
             out.push('\n');

@@ -346,3 +346,31 @@ fn page_cache_is_read_back_and_used() {
         assert_eq!(got, pages, "a doctored cache changed the numbers:\n{bad}");
     }
 }
+
+/// A form's header line: 编制单位 at the left margin, the year centred, 金额单位 flush with the
+/// right margin — in the DOCX by a centre and a right tab stop at the text width (so editing
+/// the name in Word moves nothing), in the PDF by the same three places.
+#[test]
+fn form_header_line_is_left_centre_right() {
+    let (tmp, xml, _) = built();
+    let i = xml.find("部门名称：岚县经济技术开发区管理委员会</w:t><w:tab />").expect("the header line, its parts separated by tabs");
+    let para = &xml[xml[..i].rfind("<w:p ").unwrap()..i];
+    // Portrait 公开01: the text width of an A4 page less both margins.
+    assert!(para.contains("<w:tab w:val=\"center\" w:pos=\"4706\" />") && para.contains("<w:tab w:val=\"right\" w:pos=\"9412\" />"), "{para}");
+    assert!(xml[i..].starts_with("部门名称：岚县经济技术开发区管理委员会</w:t><w:tab /><w:t xml:space=\"preserve\">2024年度</w:t><w:tab /><w:t xml:space=\"preserve\">金额单位：万元</w:t>"));
+    assert!(!xml.contains("管理委员会　　　　2024年度"), "no padding with full-width spaces");
+    // The PDF: the unit ends where the right-aligned 表号 above it ends (the right margin),
+    // and the year's centre is the page's centre.
+    let pdf = Command::new("pdftotext").args(["-bbox", "-f", "5", "-l", "5", "-enc", "UTF-8"]).arg(tmp.path().join("lanxian-kfq-2024.pdf")).arg("-").output().unwrap();
+    let page = String::from_utf8_lossy(&pdf.stdout);
+    let word = |w: &str| -> (f64, f64) {
+        let line = page.lines().find(|l| l.ends_with(&format!(">{w}</word>"))).unwrap_or_else(|| panic!("{w} on page 5:\n{page}"));
+        let num = |k: &str| -> f64 { line.split(&format!("{k}=\"")).nth(1).unwrap().split('"').next().unwrap().parse().unwrap() };
+        (num("xMin"), num("xMax"))
+    };
+    let (_, form_end) = word("公开01表");
+    let (_, unit_end) = word("金额单位：万元");
+    let (year_min, year_max) = word("2024年度");
+    assert!((unit_end - form_end).abs() < 0.5, "unit ends at {unit_end}, the margin at {form_end}");
+    assert!(((year_min + year_max) / 2.0 - 595.28 / 2.0).abs() < 1.0, "year not centred: {year_min}–{year_max}");
+}

@@ -152,6 +152,11 @@ impl<'a> Parser<'a> {
                 scope: t.attr("scope").map(str::to_string),
             }),
             "anchor" => Ok(Block::Anchor { name: t.attr("name").unwrap_or_default().to_string() }),
+            "spread" => Ok(Block::Spread {
+                left: t.attr("left").unwrap_or_default().to_string(),
+                center: t.attr("center").unwrap_or_default().to_string(),
+                right: t.attr("right").unwrap_or_default().to_string(),
+            }),
             "space" => Ok(Block::Space { pt: t.attr("pt").and_then(|d| d.parse().ok()).unwrap_or(12) }),
             other => self.err(format!("unknown block tag <{other}>")),
         }

@@ -576,6 +576,7 @@ impl<'a> Writer<'a> {
             Block::Orientation { landscape } => self.orientation(*landscape),
             Block::Toc { title, depth, scope } => self.toc(title, *depth, scope.as_deref()),
             Block::Anchor { name } => self.anchor(i, name),
+            Block::Spread { left, center, right } => self.spread(left, center, right),
             Block::Space { pt } => self.space(*pt),
         }
         Ok(())
@@ -589,6 +590,18 @@ impl<'a> Writer<'a> {
         self.out = std::mem::take(&mut self.out).add_paragraph(p);
         self.section_empty = false;
         self.after_table = false;
+    }
+
+    /// A caption line in three parts: a centre tab at half the text width and a right tab at
+    /// its end, so the unit stays flush with the margin whatever the name's length.
+    fn spread(&mut self, left: &str, center: &str, right: &str) {
+        let w = text_width(self.landscape) as usize;
+        let p = Paragraph::new()
+            .style(ids::CAPTION)
+            .add_tab(Tab::new().val(TabValueType::Center).pos(w / 2))
+            .add_tab(Tab::new().val(TabValueType::Right).pos(w))
+            .add_run(text_run(&format!("{left}\t{center}\t{right}"), Look::default()));
+        self.push(p);
     }
 
     /// A heading. One that starts a page (after a page or section break) has no space

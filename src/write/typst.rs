@@ -212,6 +212,9 @@ fn block(out: &mut String, b: &Block) {
         Block::Anchor { name } => {
             let _ = write!(out, "#metadata(none)<{name}>");
         }
+        Block::Spread { left, center, right } => {
+            let _ = write!(out, "#p-spread({}, {}, {})", lit(left), lit(center), lit(right));
+        }
         Block::Space { pt } => {
             let _ = write!(out, "#v({pt}pt)");
         }
