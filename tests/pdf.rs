@@ -341,3 +341,20 @@ fn an_escaped_character_no_font_can_draw_is_located() {
     let line = text.lines().position(|l| l.starts_with("completion: \"基本完成")).unwrap() + 1;
     assert!(err.contains("U+FFFE") && err.contains(&format!("projects/p02.yaml:{line}:")), "{err}");
 }
+
+/// The PDF's page labels follow the printed page numbers: a viewer shows "1" on the page
+/// printed 1 (after the unnumbered cover and 目录), not the physical page count.
+#[test]
+fn page_labels_follow_the_printed_numbers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = build(SEED, tmp.path(), &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let bytes = std::fs::read(tmp.path().join("lanxian-kfq-2024.pdf")).unwrap();
+    let raw = String::from_utf8_lossy(&bytes);
+    assert!(raw.contains("/PageLabels"), "no page labels");
+    assert!(raw.contains("<</Type/PageLabel/S/D/St 1>>"), "the first numbered page is labelled 1");
+    let t = pdftotext_mode(&tmp.path().join("lanxian-kfq-2024.pdf"), "-raw");
+    let pages = t.matches('\u{c}').count();
+    let labelled = raw.matches("<</Type/PageLabel/S/D/St ").count();
+    assert!(labelled >= 1 && labelled <= pages, "{labelled} labels for {pages} pages");
+}

@@ -195,7 +195,9 @@ fn block(out: &mut String, b: &Block) {
         Block::Paragraph { style, align, runs } => paragraph(out, *style, *align, runs),
         Block::Table(t) => table(out, t),
         Block::PageBreak => out.push_str("#pagebreak(weak: true)"),
-        Block::MainMatter => out.push_str("#mainmatter()"),
+        // Numbered pages from here on: the PDF's page labels then show the printed number
+        // (the footer draws it; the cover and 目录 carry no label).
+        Block::MainMatter => out.push_str("#set page(numbering: \"1\")\n#mainmatter()"),
         Block::Orientation { landscape } => {
             if *landscape {
                 let _ = write!(out, "#set page(flipped: true, margin: {}mm)", style::LANDSCAPE_MARGIN_MM);
