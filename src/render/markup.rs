@@ -3,7 +3,8 @@
 //! Block tags: `<h1>`–`<h4>` (attributes `outline="no"`, `align`), `<p>` (`style`, `align`;
 //! inline `<b>…</b>` and `<br/>`), `<table widths="1,3" header="2" size="9">` with `<tr>` and
 //! `<td colspan rowspan align b>`, and the empty tags `<pagebreak/>`, `<landscape/>`,
-//! `<portrait/>`, `<mainmatter/>`, `<toc title depth scope/>`, `<anchor name/>`, `<space pt/>`.
+//! `<portrait/>`, `<mainmatter/>`, `<toc title depth scope/>`, `<anchor name/>`, `<space pt/>`,
+//! `<spread left center right/>` (a caption line: left margin, centre, right margin).
 //!
 //! Data strings reach the markup HTML-escaped by the template engine, so `&lt;` here is a
 //! literal `<` of the data: the only place where data text is decoded is [`decode`].
