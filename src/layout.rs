@@ -281,21 +281,22 @@ fn builtin_files(name: &str) -> Option<Files> {
     BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
 }
 
-/// A built-in layout, parsed once per process.
+/// A built-in layout, parsed once per process (each on first use: a run pays only for the
+/// layouts it uses).
 pub fn builtin(name: &str) -> Option<Arc<Layout>> {
-    static CELLS: OnceLock<Vec<(&'static str, Arc<Layout>)>> = OnceLock::new();
-    let all = CELLS.get_or_init(|| {
-        BUILTIN
-            .iter()
-            .map(|(n, files)| {
+    static CELLS: [OnceLock<Arc<Layout>>; BUILTIN.len()] = [const { OnceLock::new() }; BUILTIN.len()];
+    let i = BUILTIN.iter().position(|(n, _)| *n == name)?;
+    let (n, files) = BUILTIN[i];
+    Some(
+        CELLS[i]
+            .get_or_init(|| {
                 let owned: Vec<(String, String)> = files.iter().map(|(f, s)| (f.to_string(), s.to_string())).collect();
                 let layout = assemble(&format!("built-in {n}"), &format!("<built-in {n}>"), &owned)
                     .unwrap_or_else(|e| panic!("built-in layout {n}: {e:?}"));
-                (*n, Arc::new(layout))
+                Arc::new(layout)
             })
-            .collect()
-    });
-    all.iter().find(|(n, _)| *n == name).map(|(_, l)| l.clone())
+            .clone(),
+    )
 }
 
 /// The layout named by `department.yaml` (`None`: the default), a built-in name or a folder
