@@ -110,7 +110,7 @@ fn procurement_and_performance(d: &Department, v: &View) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let fe = "explanation";
     let pr = &d.explanation.procurement;
-    let w = |m: Option<crate::money::Money>| m.map(|m| m.in_unit(crate::money::Unit::Wan));
+    let w = crate::compute::wan;
     let total = v.expl.procurement[0];
     let pairs = [
         ("procurement.sme_reserved", "面向中小企业预留", w(pr.sme_reserved), "政府采购金额 (公开10)", Some(total)),

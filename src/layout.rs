@@ -327,15 +327,13 @@ pub fn resolve(named: Option<&str>, data_dir: &Path, over: Option<&Path>, at: Lo
     from_dir(&dir).map(Arc::new)
 }
 
-/// Largest layout file read.
-const MAX_LAYOUT_FILE: u64 = 1024 * 1024;
-
 /// Loads a layout folder: `layout.yaml`, optional `catalog.yaml` / `glossary.yaml`, every
 /// `*.jinja` in it and in `sections/`.
 pub fn from_dir(dir: &Path) -> Result<Layout, LoadErrors> {
     let display = dir.to_string_lossy().trim_end_matches('/').to_string();
     let mut files: Vec<(String, String)> = Vec::new();
     let mut errors = Vec::new();
+    let root = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     for sub in ["", "sections/"] {
         let folder = dir.join(sub);
         let Ok(entries) = std::fs::read_dir(&folder) else {
@@ -352,7 +350,7 @@ pub fn from_dir(dir: &Path) -> Result<Layout, LoadErrors> {
             }
             let path: PathBuf = folder.join(&n);
             let shown = format!("{display}/{sub}{n}");
-            match read_inside(&path, dir, &shown) {
+            match crate::load::read_inside(&path, &shown, &root, "layout folder") {
                 Ok(text) => files.push((format!("{sub}{n}"), text)),
                 Err(d) => errors.push(d),
             }
@@ -364,22 +362,6 @@ pub fn from_dir(dir: &Path) -> Result<Layout, LoadErrors> {
     assemble(&display, &display, &files)
 }
 
-/// Reads a layout file: a regular file inside the layout folder, within the size limit.
-fn read_inside(path: &Path, root: &Path, shown: &str) -> Result<String, Diagnostic> {
-    let inside = match (path.canonicalize(), root.canonicalize()) {
-        (Ok(p), Ok(r)) => p.starts_with(r),
-        _ => false,
-    };
-    if !inside {
-        return Err(Diagnostic::file_error(shown, "a link that leads out of the layout folder; layout files must lie inside it"));
-    }
-    let meta = std::fs::metadata(path).map_err(|e| Diagnostic::file_error(shown, format!("cannot read: {e}")))?;
-    if !meta.is_file() || meta.len() > MAX_LAYOUT_FILE {
-        return Err(Diagnostic::file_error(shown, format!("not a regular file of at most {MAX_LAYOUT_FILE} bytes")));
-    }
-    crate::load::read_text(path, shown)
-}
-
 /// Builds a layout from its files (`name` → text); `display` names the folder in errors.
 fn assemble(origin: &str, display: &str, files: &[(String, String)]) -> Result<Layout, LoadErrors> {
     let get = |n: &str| files.iter().find(|(f, _)| f == n).map(|(_, s)| s.as_str());
@@ -388,7 +370,7 @@ fn assemble(origin: &str, display: &str, files: &[(String, String)]) -> Result<L
         return Err(LoadErrors(vec![Diagnostic::file_error(shown("layout.yaml"), "required file is missing")]));
     };
     let builtin = origin.starts_with("built-in");
-    let (mut spec, _) = parse::<Spec>(builtin, &shown("layout.yaml"), spec_text)?;
+    let mut spec = parse::<Spec>(builtin, &shown("layout.yaml"), spec_text)?;
     for f in &mut spec.forms {
         f.view = f.kind.view_key().to_string();
     }
@@ -411,11 +393,11 @@ fn assemble(origin: &str, display: &str, files: &[(String, String)]) -> Result<L
     }
     let text_of = |n: &str| templates.get(n).map(|(s, f)| (s.clone(), f.clone()));
     let catalog = match text_of("catalog.yaml") {
-        Some((s, f)) => parse::<Catalog>(builtin, &f, &s)?.0,
+        Some((s, f)) => parse::<Catalog>(builtin, &f, &s)?,
         None => return Err(LoadErrors(vec![Diagnostic::file_error(shown("catalog.yaml"), "required file is missing (and no `base` layout gives one)")])),
     };
     let glossary = match text_of("glossary.yaml") {
-        Some((s, f)) => parse::<Glossary>(builtin, &f, &s)?.0,
+        Some((s, f)) => parse::<Glossary>(builtin, &f, &s)?,
         None => Glossary::default(),
     };
     let layout = Layout { spec, catalog, glossary, origin: origin.to_string(), templates: Arc::new(templates), env: OnceLock::new() };
@@ -425,11 +407,11 @@ fn assemble(origin: &str, display: &str, files: &[(String, String)]) -> Result<L
 
 /// Parses a layout file: with the data's located errors for a folder; straight through serde
 /// for a built-in file (tested, so its errors cannot happen; it saves the source map).
-fn parse<T: serde::de::DeserializeOwned>(builtin: bool, file: &str, text: &str) -> Result<(T, ()), LoadErrors> {
+fn parse<T: serde::de::DeserializeOwned>(builtin: bool, file: &str, text: &str) -> Result<T, LoadErrors> {
     if builtin {
-        return serde_yaml::from_str(text).map(|v| (v, ())).map_err(|e| LoadErrors(vec![Diagnostic::file_error(file, e.to_string())]));
+        return serde_yaml::from_str(text).map_err(|e| LoadErrors(vec![Diagnostic::file_error(file, e.to_string())]));
     }
-    crate::load::parse_yaml::<T>(file, text).map(|(v, _)| (v, ())).map_err(|d| LoadErrors(vec![d]))
+    crate::load::parse_yaml::<T>(file, text).map(|(v, _)| v).map_err(|d| LoadErrors(vec![d]))
 }
 
 /// What `layout.yaml` says must exist: templates, known rules and files, a grade scale; and,

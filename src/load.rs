@@ -267,20 +267,26 @@ pub fn read_text(path: &Path, name: &str) -> Result<String, Diagnostic> {
 /// links resolved, must lie inside it (a link inside the folder is fine). A file that leads
 /// out is an error naming the file, and nothing of it is read.
 pub fn read_data(path: &Path, name: &str, root: &Path) -> Result<String, Diagnostic> {
-    read_text_in(path, name, Some(root))
+    read_text_in(path, name, Some((root, "department folder")))
 }
 
-fn read_text_in(path: &Path, name: &str, root: Option<&Path>) -> Result<String, Diagnostic> {
+/// Reads a file that must lie inside the folder whose resolved path is `root` (`folder` names
+/// it in the message: "layout folder").
+pub fn read_inside(path: &Path, name: &str, root: &Path, folder: &str) -> Result<String, Diagnostic> {
+    read_text_in(path, name, Some((root, folder)))
+}
+
+fn read_text_in(path: &Path, name: &str, root: Option<(&Path, &str)>) -> Result<String, Diagnostic> {
     use std::io::Read as _;
     let meta = std::fs::metadata(path).map_err(|e| Diagnostic::file_error(name, format!("cannot read: {e}")))?;
     // A device or FIFO reports no size (and may never end): read regular files only.
     if !meta.is_file() {
         return Err(Diagnostic::file_error(name, "not a regular file; a data file must be a plain YAML file"));
     }
-    if let Some(root) = root {
+    if let Some((root, folder)) = root {
         if !path.canonicalize().is_ok_and(|p| p.starts_with(root)) {
-            return Err(Diagnostic::file_error(name, "leads out of the department folder (a link to a file elsewhere); a data file must lie inside the folder")
-                .with_hint("copy the file into the department folder; a link to a file inside it is fine"));
+            return Err(Diagnostic::file_error(name, format!("leads out of the {folder} (a link to a file elsewhere); a data file must lie inside the folder"))
+                .with_hint(format!("copy the file into the {folder}; a link to a file inside it is fine")));
         }
     }
     let too_big = |len: u64| {

@@ -314,6 +314,8 @@ pub(crate) fn explanation(cx: &mut Ctx, i: &Inputs) -> ExplView {
         classes.iter().map(|c| z(c.budget)).sum::<Decimal>()
     };
     let general_budget_full_year = sum(items.iter().map(|c| c.full_year));
+    // What 五(三) compares with: the 全年预算 where given, else the 年初预算.
+    let base_budget = general_budget_full_year.unwrap_or(general_budget_budget);
     let personnel = z(i.t06.personnel_total);
     let public = z(i.t06.public_total);
     let gov_fund_income = Change::new(
@@ -354,8 +356,8 @@ pub(crate) fn explanation(cx: &mut Ctx, i: &Inputs) -> ExplView {
         general_budget_budget,
         general_budget_full_year,
         general_budget_vs_budget: r.general_budget_vs_budget.clone(),
-        general_budget_base_completion: percent(z(gb_amount), z(general_budget_full_year.or(Some(general_budget_budget)))),
-        general_budget_base_direction: direction_against(z(gb_amount), z(general_budget_full_year.or(Some(general_budget_budget)))),
+        general_budget_base_completion: percent(z(gb_amount), base_budget),
+        general_budget_base_direction: direction_against(z(gb_amount), base_budget),
         items,
         gov_fund_items,
         soe_capital_items,
