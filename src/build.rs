@@ -406,6 +406,9 @@ impl fmt::Display for Failure {
                 let errors = fs.iter().filter(|d| d.is_error()).count();
                 write!(f, "error: --strict: check found {errors} errors; nothing written")
             }
+            Failure::NoSuchProject(id, ids) if ids.is_empty() => {
+                write!(f, "error: no project with id `{id}`\nhint: this department has no 自评报告 (projects/ is empty or missing)")
+            }
             Failure::NoSuchProject(id, ids) => {
                 write!(f, "error: no project with id `{id}`\nhint: the projects are: {}", ids.join(", "))
             }

@@ -14,8 +14,9 @@ pub enum Severity {
     Warning,
 }
 
-/// One message about the data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One message about the data. As JSON it is flat: `file`, `line` and `col` (the last two
+/// `null` when the message is about a whole file), `severity`, `rule`, `message`, `hint`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// Where (a file without position when the file itself is missing).
     pub loc: Option<Loc>,
@@ -29,6 +30,22 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub hint: Option<String>,
+}
+
+impl Serialize for Diagnostic {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut m = s.serialize_struct("Diagnostic", 7)?;
+        let file = self.loc.as_ref().map(|l| l.file.to_string()).or_else(|| self.file.clone());
+        m.serialize_field("file", &file)?;
+        m.serialize_field("line", &self.loc.as_ref().map(|l| l.line))?;
+        m.serialize_field("col", &self.loc.as_ref().map(|l| l.col))?;
+        m.serialize_field("severity", &self.severity)?;
+        m.serialize_field("rule", &self.rule)?;
+        m.serialize_field("message", &self.message)?;
+        m.serialize_field("hint", &self.hint)?;
+        m.end()
+    }
 }
 
 impl Diagnostic {

@@ -28,7 +28,7 @@ pub struct CodeTableSpec {
 
 /// 公开02 收入决算表.
 pub const T02: CodeTableSpec = CodeTableSpec {
-    form: "公开02表",
+    form: "{form:income}",
     file: "tables/02-income",
     title: "收入决算表",
     columns: &[
@@ -47,7 +47,7 @@ pub const T02: CodeTableSpec = CodeTableSpec {
 
 /// 公开03 支出决算表.
 pub const T03: CodeTableSpec = CodeTableSpec {
-    form: "公开03表",
+    form: "{form:expenditure}",
     file: "tables/03-expenditure",
     title: "支出决算表",
     columns: &[
@@ -65,7 +65,7 @@ pub const T03: CodeTableSpec = CodeTableSpec {
 
 /// 公开05 一般公共预算财政拨款支出决算表.
 pub const T05: CodeTableSpec = CodeTableSpec {
-    form: "公开05表",
+    form: "{form:general_budget}",
     file: "tables/05-general-budget",
     title: "一般公共预算财政拨款支出决算表",
     columns: &[("basic", "基本支出"), ("project", "项目支出")],
@@ -77,7 +77,7 @@ pub const T05: CodeTableSpec = CodeTableSpec {
 
 /// 公开07 政府性基金预算财政拨款收入支出决算表.
 pub const T07: CodeTableSpec = CodeTableSpec {
-    form: "公开07表",
+    form: "{form:gov_fund}",
     file: "tables/07-gov-fund",
     title: "政府性基金预算财政拨款收入支出决算表",
     columns: &[
@@ -96,7 +96,7 @@ pub const T07: CodeTableSpec = CodeTableSpec {
 /// 公开08 国有资本经营预算财政拨款（收入）支出决算表: the columns of 公开07 (a layout prints
 /// the ones its form has).
 pub const T08: CodeTableSpec = CodeTableSpec {
-    form: "公开08表",
+    form: "{form:soe_capital}",
     file: "tables/08-soe-capital",
     title: "国有资本经营预算财政拨款支出决算表",
     columns: T07.columns,

@@ -49,6 +49,22 @@ pub enum FormKind {
 }
 
 impl FormKind {
+    /// The data file (key, without `.yaml`) that holds this kind's inputs.
+    pub fn data_file(self) -> &'static str {
+        match self {
+            FormKind::Summary => "tables/01-summary",
+            FormKind::Income => "tables/02-income",
+            FormKind::Expenditure => "tables/03-expenditure",
+            FormKind::FiscalSummary => "tables/04-fiscal",
+            FormKind::GeneralBudget => "tables/05-general-budget",
+            FormKind::BasicDetail => "tables/06-basic-detail",
+            FormKind::GovFund => "tables/07-gov-fund",
+            FormKind::SoeCapital => "tables/08-soe-capital",
+            FormKind::ThreePublic => "tables/09-three-public",
+            FormKind::Statistics => "tables/10-statistics",
+        }
+    }
+
     /// The computed view's key of the table this kind prints (`v.t02` …).
     pub fn view_key(self) -> &'static str {
         match self {
@@ -436,7 +452,7 @@ fn validate(l: &Layout, file: &str, text: &str, check_templates: bool) -> Result
         }
     }
     for (i, r) in l.spec.rules.iter().flatten().enumerate() {
-        if !crate::check::RULES.iter().any(|(id, _)| id == r) {
+        if !crate::check::rules().any(|(id, _)| id == r) {
             faults.push((Some(format!("rules[{i}]")), format!("unknown rule `{r}`"), Some("juesuan check --list-rules lists them".into())));
         }
     }
@@ -495,7 +511,7 @@ impl Layout {
 
     /// The layout's wording of a message that names national forms and sections.
     pub fn rename(&self, text: &str) -> String {
-        let mut out = text.to_string();
+        let mut out = self.resolve_tokens(text);
         // Longest names first, so that `情况说明 十(二)` is replaced before `情况说明 十`.
         let mut names: Vec<(&String, &String)> = self.spec.names.iter().collect();
         names.sort_by_key(|(k, _)| std::cmp::Reverse(k.chars().count()));
@@ -511,6 +527,65 @@ impl Layout {
             out = out.replace(&mark, to);
         }
         out
+    }
+
+    /// `{form:KIND}` → the layout's name of that form (its 表号 without 表, else its title;
+    /// the data file where the layout prints no such form), `{section:ID}` → `情况说明` and
+    /// the section's number. What Rust messages say in place of form or section names.
+    fn resolve_tokens(&self, text: &str) -> String {
+        if !text.contains('{') {
+            return text.to_string();
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(i) = rest.find('{') {
+            out.push_str(&rest[..i]);
+            let tail = &rest[i..];
+            let token = tail.find('}').map(|j| &tail[1..j]);
+            match token.and_then(|t| self.token(t)) {
+                Some(name) => {
+                    out.push_str(&name);
+                    rest = &tail[token.map_or(0, str::len) + 2..];
+                }
+                None => {
+                    out.push('{');
+                    rest = &tail[1..];
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// One token: alternatives separated by `|`, the first the layout has wins; a form the
+    /// layout does not print is named by its data file.
+    fn token(&self, token: &str) -> Option<String> {
+        let mut fallback = None;
+        for alt in token.split('|') {
+            if let Some(kind) = alt.strip_prefix("form:") {
+                let kind: FormKind = serde_yaml::from_str(kind).ok()?;
+                match self.spec.forms.iter().find(|f| f.kind == kind) {
+                    Some(f) => {
+                        return Some(match &f.number {
+                            Some(n) => n.trim_end_matches('表').to_string(),
+                            None => f.title.clone(),
+                        })
+                    }
+                    None => fallback = fallback.or_else(|| Some(format!("({})", kind.data_file()))),
+                }
+            } else if let Some(found) = self.section_token(alt) {
+                return Some(found);
+            }
+        }
+        fallback
+    }
+
+    fn section_token(&self, token: &str) -> Option<String> {
+        let id = token.strip_prefix("section:")?;
+        let (path, sub) = id.split_once('(').map_or((id, ""), |(p, s)| (p, s));
+        let n = self.spec.sections.iter().position(|s| s.id == path)?;
+        let sub = if sub.is_empty() { String::new() } else { format!("({sub}") };
+        Some(format!("情况说明 {}{sub}", crate::forms::cn_number(n + 1)))
     }
 
     /// The grade of `score` on this layout's scale (the last grade below every `min`).

@@ -5,6 +5,7 @@
 //! → render (templates → document) → write (PDF, DOCX).
 
 pub mod check;
+pub mod kemu;
 pub mod compute;
 pub mod diag;
 pub mod forms;

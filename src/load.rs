@@ -761,6 +761,13 @@ fn validate(d: &Department) -> Vec<Diagnostic> {
     validate_basic_detail(&d.t06, &d.layout.catalog, &src("tables/06-basic-detail"), &mut out);
     validate_09_10(d, &src("tables/09-three-public"), &src("tables/10-statistics"), &mut out);
     validate_projects(d, &mut out);
+    // Messages name forms and sections by kind and id: the layout words them.
+    for f in &mut out {
+        f.message = d.layout.rename(&f.message);
+        if let Some(h) = &mut f.hint {
+            *h = d.layout.rename(h);
+        }
+    }
     out
 }
 
@@ -866,7 +873,7 @@ fn validate_basic_detail(t: &BasicDetail06, catalog: &forms::Catalog, s: &Source
     for code in t.printed.classes.keys() {
         if !cat.iter().any(|e| &e.code == code && e.code.len() == 3) {
             out.push(
-                Diagnostic::error(s.key_loc(&format!("printed.classes.{code}")), format!("`{code}` is not a 类 row of 公开06"))
+                Diagnostic::error(s.key_loc(&format!("printed.classes.{code}")), format!("`{code}` is not a 类 row of {{form:basic_detail}}"))
                     .with_hint("printed.classes takes the 3-digit 经济分类类 codes printed on the form (e.g. 301, 302, 303)"),
             );
         }
@@ -876,7 +883,7 @@ fn validate_basic_detail(t: &BasicDetail06, catalog: &forms::Catalog, s: &Source
         let key_at = s.key_loc(&format!("amounts.{code}"));
         match cat.iter().find(|e| &e.code == code) {
             None => out.push(
-                Diagnostic::error(key_at, format!("`{code}` is not a row of 公开06"))
+                Diagnostic::error(key_at, format!("`{code}` is not a row of {{form:basic_detail}}"))
                     .with_hint("use the 5-digit 经济分类款 codes printed on the form (e.g. 30101)"),
             ),
             Some(e) if e.code.len() != 5 => out.push(
@@ -884,9 +891,9 @@ fn validate_basic_detail(t: &BasicDetail06, catalog: &forms::Catalog, s: &Source
                     .with_hint(format!("write the figure as printed under printed.classes.\"{code}\"")),
             ),
             Some(e) if e.dash => {
-                out.push(Diagnostic::error(at, format!("公开06 prints —— for `{code}` {}; it takes no amount", e.name)))
+                out.push(Diagnostic::error(at, format!("{{form:basic_detail}} prints —— for `{code}` {}; it takes no amount", e.name)))
             }
-            Some(_) => non_negative(out, at, Some(*m), "公开06"),
+            Some(_) => non_negative(out, at, Some(*m), "{form:basic_detail}"),
         }
     }
 }
@@ -979,17 +986,17 @@ fn validate_explanation_amounts(e: &Explanation, s: &SourceMap, out: &mut Vec<Di
 fn validate_balances(d: &Department, s01: &SourceMap, s04: &SourceMap, out: &mut Vec<Diagnostic>) {
     let t = &d.t01;
     for (k, v) in [("opening_balance", t.opening_balance), ("closing_balance", t.closing_balance)] {
-        non_negative(out, s01.loc(k), v, "公开01");
+        non_negative(out, s01.loc(k), v, "{form:summary}");
     }
     for (side, b) in [("opening", &d.t04.opening), ("closing", &d.t04.closing)] {
         for (k, v) in [("general_budget", b.general_budget), ("gov_fund", b.gov_fund), ("soe_capital", b.soe_capital)] {
-            non_negative(out, s04.loc(&format!("{side}.{k}")), v, "公开04");
+            non_negative(out, s04.loc(&format!("{side}.{k}")), v, "{form:fiscal_summary}");
         }
         if let Some(m) = b.gov_fund {
             out.push(
                 Diagnostic::error(
                     s04.loc(&format!("{side}.gov_fund")),
-                    format!("公开04 takes its 政府性基金 {side} balance from 公开07; {} here would be ignored", m.value),
+                    format!("{{form:fiscal_summary}} takes its 政府性基金 {side} balance from {{form:gov_fund}}; {} here would be ignored", m.value),
                 )
                 .with_hint(format!("enter it in tables/07-gov-fund.yaml, column `{side}` of the 项 rows, and leave it out here")),
             );
@@ -1002,7 +1009,7 @@ fn validate_09_10(d: &Department, s09: &SourceMap, s10: &SourceMap, out: &mut Ve
     let negative = |m: &Option<Money>| m.is_some_and(|m| m.value < rust_decimal::Decimal::ZERO);
     for (side, t) in [("budget", &d.t09.budget), ("actual", &d.t09.actual)] {
         for (k, v) in [("abroad", t.abroad), ("car_purchase", t.car_purchase), ("car_operation", t.car_operation), ("reception", t.reception)] {
-            non_negative(out, s09.loc(&format!("{side}.{k}")), v, "公开09");
+            non_negative(out, s09.loc(&format!("{side}.{k}")), v, "{form:three_public}");
         }
     }
     let t = &d.t10;
@@ -1014,7 +1021,7 @@ fn validate_09_10(d: &Department, s09: &SourceMap, s10: &SourceMap, out: &mut Ve
         ("operating_funds.civil_servant_managed", t.operating_funds.civil_servant_managed),
     ];
     for (k, v) in amounts {
-        non_negative(out, s10.loc(k), v, "公开10");
+        non_negative(out, s10.loc(k), v, "{form:statistics|section:other}");
     }
     let v = &t.vehicles;
     let counts = [
@@ -1031,7 +1038,7 @@ fn validate_09_10(d: &Department, s09: &SourceMap, s10: &SourceMap, out: &mut Ve
     for (k, c) in counts {
         if let Some(m) = c.filter(|m| negative(&Some(*m)) || !m.value.fract().is_zero() || m.unit.is_some()) {
             out.push(
-                Diagnostic::error(s10.loc(k), format!("`{}` is not a count; 公开10 counts vehicles and equipment in whole numbers", m.value))
+                Diagnostic::error(s10.loc(k), format!("`{}` is not a count; {{form:statistics|section:other}} counts vehicles and equipment in whole numbers", m.value))
                     .with_hint("write a whole number such as 2 (辆 / 台套), without a unit"),
             );
         }

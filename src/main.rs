@@ -277,8 +277,8 @@ fn run_layout(action: LayoutAction) -> ExitCode {
 
 fn run_check(dir: Option<PathBuf>, format: FindingFormat, list_rules: bool, layout: Option<&Path>) -> ExitCode {
     if list_rules {
-        for (id, what) in juesuan::check::RULES {
-            println!("{id:<18} {what}");
+        for (id, what) in juesuan::check::rules() {
+            emit(&format!("{id:<18} {what}"));
         }
         return ExitCode::SUCCESS;
     }
@@ -300,12 +300,12 @@ fn run_check(dir: Option<PathBuf>, format: FindingFormat, list_rules: bool, layo
     match format {
         FindingFormat::Text => {
             for f in &findings {
-                println!("{f}");
+                emit(&f.to_string());
             }
             eprintln!("{errors} errors, {} warnings", findings.len() - errors);
         }
         FindingFormat::Json => match serde_json::to_string_pretty(&findings) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => emit(&s),
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::from(2);
@@ -316,6 +316,16 @@ fn run_check(dir: Option<PathBuf>, format: FindingFormat, list_rules: bool, layo
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// A line on stdout; a reader that went away (`check … | head`) ends the output quietly
+/// instead of a panic.
+fn emit(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if writeln!(out, "{line}").is_err() {
+        std::process::exit(141);
     }
 }
 

@@ -83,6 +83,22 @@ pub struct Info {
     /// Font families for the 宋体 and 黑体 roles.
     #[serde(default)]
     pub fonts: Option<Fonts>,
+    /// 单位性质 (`行政单位`, `参照公务员法管理事业单位`, `事业单位` …): a 行政 or 参公 unit
+    /// reports 机关运行经费.
+    #[serde(default)]
+    pub unit_type: Option<String>,
+    /// 审核 — the department's thresholds for the reviewer's rules.
+    #[serde(default)]
+    pub review: Review,
+}
+
+/// 审核 thresholds of a department.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    /// |决算 − 年初预算| / 年初预算 in % beyond which a reason is wanted (default 30).
+    #[serde(default)]
+    pub budget_gap: Option<Money>,
 }
 
 /// One row of 部门决算单位构成.
@@ -680,6 +696,9 @@ pub struct Reasons {
     /// 一般公共预算 决算数大于（小于）预算数的主要原因 (total)
     #[serde(default)]
     pub general_budget_vs_budget: Option<Text>,
+    /// 一般公共预算 per 类: why the 决算 is above (below) the 年初预算
+    #[serde(default)]
+    pub general_budget_vs_budget_by_class: BTreeMap<String, Text>,
     /// … by 项
     #[serde(default, deserialize_with = "crate::money::blank_entries")]
     pub general_budget_by_item: BTreeMap<String, Text>,

@@ -214,7 +214,10 @@ fn a_layout_folder_outside_the_binary_builds_and_checks() {
     for f in &found {
         assert!(allowed.contains(&f.rule.as_str()), "a rule the layout does not list: {f:?}");
     }
-    assert!(found.iter().any(|f| f.message.contains("五张表之一般公共预算表")), "the layout's name of 公开05: {found:?}");
+    assert!(found.iter().any(|f| f.message.contains("五张表之一般公共预算表")), "the layout's title of the 一般公共预算 form: {found:?}");
+    assert!(found.iter().any(|f| f.message.contains("支出决算数")), "the layout's `names:` rewording: {found:?}");
+    // Its sections are numbered by position: 五 一般公共预算 of the Shanxi numbering is 二 here.
+    assert!(found.iter().filter(|f| f.rule == "E-GENERAL").all(|f| f.message.starts_with("情况说明 二")), "section numbers of this layout: {found:?}");
 
     // The same folder inside the department folder, named in department.yaml.
     let tmp = tempfile::tempdir().expect("temp");

@@ -380,7 +380,7 @@ fn check_json_reports_load_errors_too() {
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON on stdout");
     let first = &v.as_array().expect("a list")[0];
     assert_eq!(first["severity"], "error");
-    assert_eq!(first["loc"]["line"], 12);
+    assert_eq!(first["line"], 12);
     assert!(first["message"].as_str().unwrap().contains("unknown field `nonsense`"));
 }
 
@@ -416,4 +416,37 @@ fn temporary_files_of_dead_or_interrupted_runs_are_removed() {
             }
         }
     }
+}
+
+/// `report DIR ID` with an unknown id lists the ids there are, or says there are none.
+#[test]
+fn report_with_an_unknown_id_lists_the_ids_or_says_there_are_none() {
+    let out = tempfile::tempdir().expect("temp");
+    let r = run(&["report", "data/putuo-planning-2024", "p1", "-o", s(out.path())], LIMIT);
+    assert_eq!(r.code, Some(2), "{}", r.both());
+    assert!(r.stderr.contains("no project with id `p1`") && r.stderr.contains("no 自评报告"), "{}", r.both());
+    let (_tmp, dept) = copy_fixture("clean");
+    let r = run(&["report", s(&dept), "p9", "-o", s(out.path())], LIMIT);
+    assert_eq!(r.code, Some(2), "{}", r.both());
+    assert!(r.stderr.contains("the projects are: p01, p02, p03"), "{}", r.both());
+    assert_eq!(std::fs::read_dir(out.path()).expect("out").count(), 0, "nothing written");
+}
+
+/// A reader that goes away (`check … | head -1`) ends the output without a panic.
+#[test]
+fn check_output_to_a_closed_pipe_does_not_panic() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_juesuan"))
+        .args(["check", "data/lanxian-kfq-2024", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // The reader goes away before the first line is written (the check takes milliseconds).
+    drop(child.stdout.take());
+    let mut err = String::new();
+    child.stderr.take().expect("stderr").read_to_string(&mut err).expect("stderr");
+    let _ = child.wait();
+    assert!(!err.contains("panicked"), "{err}");
 }

@@ -36,6 +36,9 @@ pub struct Recon {
     pub tol: Decimal,
     /// Unit for the message (`万元`, `元`, `%`, `分`).
     pub unit: &'static str,
+    /// Whether the output prints the printed figure when the two agree within `tol` (a
+    /// table cell); otherwise the output always prints the computed one (prose, rates).
+    pub kept: bool,
 }
 
 /// The department with every derived figure filled in; this is what templates see.
@@ -211,6 +214,7 @@ impl Ctx<'_> {
             right: ("computed".into(), c),
             tol,
             unit: unit_name(unit),
+            kept: true,
         });
         if (p - c).abs() <= tol {
             Some(p)
@@ -249,6 +253,7 @@ impl Ctx<'_> {
             right: (right.into(), round(c, dp)),
             tol: Decimal::new(1, 2),
             unit,
+            kept: false,
         });
     }
 
@@ -275,7 +280,29 @@ impl Ctx<'_> {
             right: (right.0.to_string(), right.1),
             tol,
             unit,
+            kept: false,
         });
+    }
+
+    /// Compares a printed figure that the output never prints (the output states the
+    /// computed one): like [`Ctx::settle`], without a figure to keep.
+    #[allow(clippy::too_many_arguments)]
+    pub fn compare(
+        &mut self,
+        rule: &'static str,
+        file: &str,
+        path: &str,
+        subject: impl FnOnce() -> String,
+        computed: Option<Decimal>,
+        printed: Option<Money>,
+        unit: Unit,
+        tol: Decimal,
+    ) {
+        let n = self.recons.len();
+        self.settle(rule, file, path, subject, computed, printed, unit, tol);
+        if let Some(r) = self.recons.get_mut(n) {
+            r.kept = false;
+        }
     }
 }
 

@@ -238,7 +238,7 @@ pub(crate) fn project(cx: &mut Ctx, p: &Project) -> ProjectView {
     let satisfaction_group = group("满意度指标");
     let pp = &p.printed;
     let mut yuan_cmp = |key: &str, what: &str, computed: Option<Decimal>, printed: Option<Money>| {
-        cx.settle("P-PROSE-EXEC", f, &format!("printed.{key}"), || subj(what), computed, printed, Unit::Yuan, Decimal::ZERO);
+        cx.compare("P-PROSE-EXEC", f, &format!("printed.{key}"), || subj(what), computed, printed, Unit::Yuan, Decimal::ZERO);
     };
     yuan_cmp("initial_budget", "三.3 年初预算数 (预算编制合计)", compiled, pp.initial_budget);
     yuan_cmp("executed", "三.3 预算执行数 (全年执行数合计)", executed, pp.executed);

@@ -87,6 +87,8 @@ pub struct ClassView {
     pub change: Change,
     /// 用于
     pub r#use: Option<String>,
+    /// 决算数大于（小于）年初预算数的主要原因
+    pub vs_budget: Option<String>,
 }
 
 /// A 项 of a 科目 table explained on its own (the Shanghai 五(三), 八, 九): 年初 or 全年预算,
@@ -299,6 +301,7 @@ pub(crate) fn explanation(cx: &mut Ctx, i: &Inputs) -> ExplView {
                     r.general_budget_by_class.get(&row.code),
                 ),
                 r#use: e.uses.general_budget_by_class.get(&row.code).cloned(),
+                vs_budget: r.general_budget_vs_budget_by_class.get(&row.code).cloned(),
             }
         })
         .collect();
@@ -493,54 +496,54 @@ fn project_items(
 /// Compares each figure printed in the prose with the computed one.
 fn compare_printed(cx: &mut Ctx, v: &ExplView, p: &ExplPrinted) {
     let amt = |cx: &mut Ctx, rule: &'static str, key: &str, what: &str, computed: Decimal, printed: Option<Money>| {
-        cx.settle(rule, FE, &format!("printed.{key}"), || format!("情况说明 {what}"), Some(computed), printed, Unit::Wan, Decimal::ZERO);
+        cx.compare(rule, FE, &format!("printed.{key}"), || format!("{what}"), Some(computed), printed, Unit::Wan, Decimal::ZERO);
     };
     let rate = |cx: &mut Ctx, rule: &'static str, key: &str, what: &str, computed: Option<Decimal>, printed: Option<Money>| {
-        cx.compare_rate(rule, FE, &format!("printed.{key}"), || format!("情况说明 {what}"), computed, printed, "%");
+        cx.compare_rate(rule, FE, &format!("printed.{key}"), || format!("{what}"), computed, printed, "%");
     };
     let ch = |c: &Change| c.change.unwrap_or_default();
     // A figure that rose from a zero base is printed “增长100%” by convention: taken as agreeing.
     let growth = |c: &Change| c.growth.or_else(|| (c.direction == "new").then(|| Decimal::ONE_HUNDRED));
-    amt(cx, "E-TOTAL", "total", "一 收入总计", v.total_income.current, p.total);
-    amt(cx, "E-TOTAL", "total_change", "一 收入总计增减额", ch(&v.total_income), p.total_change);
-    rate(cx, "E-TOTAL", "total_growth", "一 收入总计增长率", growth(&v.total_income), p.total_growth);
-    amt(cx, "E-INCOME", "income_total", "二 收入合计", v.income_total, p.income_total);
+    amt(cx, "E-TOTAL", "total", "{section:total} 收入总计", v.total_income.current, p.total);
+    amt(cx, "E-TOTAL", "total_change", "{section:total} 收入总计增减额", ch(&v.total_income), p.total_change);
+    rate(cx, "E-TOTAL", "total_growth", "{section:total} 收入总计增长率", growth(&v.total_income), p.total_growth);
+    amt(cx, "E-INCOME", "income_total", "{section:income} 收入合计", v.income_total, p.income_total);
     let fiscal = v.income_parts.iter().find(|x| x.label == "财政拨款收入");
-    amt(cx, "E-INCOME", "fiscal_income", "二 财政拨款收入", fiscal.map_or(Decimal::ZERO, |x| x.amount), p.fiscal_income);
-    rate(cx, "E-INCOME", "fiscal_income_share", "二 财政拨款收入占比", fiscal.and_then(|x| x.share), p.fiscal_income_share);
-    amt(cx, "E-EXPENDITURE", "expenditure_total", "三 支出合计", v.expenditure_total, p.expenditure_total);
+    amt(cx, "E-INCOME", "fiscal_income", "{section:income} 财政拨款收入", fiscal.map_or(Decimal::ZERO, |x| x.amount), p.fiscal_income);
+    rate(cx, "E-INCOME", "fiscal_income_share", "{section:income} 财政拨款收入占比", fiscal.and_then(|x| x.share), p.fiscal_income_share);
+    amt(cx, "E-EXPENDITURE", "expenditure_total", "{section:expenditure} 支出合计", v.expenditure_total, p.expenditure_total);
     for (label, key) in [("基本支出", "basic"), ("项目支出", "project")] {
         let part = v.expenditure_parts.iter().find(|x| x.label == label);
-        amt(cx, "E-EXPENDITURE", key, &format!("三 {label}"), part.map_or(Decimal::ZERO, |x| x.amount), if key == "basic" { p.basic } else { p.project });
+        amt(cx, "E-EXPENDITURE", key, &format!("{{section:expenditure}} {label}"), part.map_or(Decimal::ZERO, |x| x.amount), if key == "basic" { p.basic } else { p.project });
         let printed = if key == "basic" { p.basic_share } else { p.project_share };
-        rate(cx, "E-EXPENDITURE", &format!("{key}_share"), &format!("三 {label}占比"), part.and_then(|x| x.share), printed);
+        rate(cx, "E-EXPENDITURE", &format!("{key}_share"), &format!("{{section:expenditure}} {label}占比"), part.and_then(|x| x.share), printed);
     }
-    amt(cx, "E-FISCAL", "fiscal_total", "四 财政拨款收入总计", v.fiscal_income.current, p.fiscal_total);
-    amt(cx, "E-FISCAL", "fiscal_change", "四 财政拨款收入总计增减额", ch(&v.fiscal_income), p.fiscal_change);
-    rate(cx, "E-FISCAL", "fiscal_growth", "四 财政拨款收入总计增长率", growth(&v.fiscal_income), p.fiscal_growth);
-    amt(cx, "E-GENERAL", "general_budget", "五 一般公共预算财政拨款支出", v.general_budget.current, p.general_budget);
-    rate(cx, "E-GENERAL", "general_budget_share", "五 占本年支出合计的比例", v.general_budget_share, p.general_budget_share);
-    amt(cx, "E-GENERAL", "general_budget_change", "五 一般公共预算财政拨款支出增减额", ch(&v.general_budget), p.general_budget_change);
-    rate(cx, "E-GENERAL", "general_budget_growth", "五 一般公共预算财政拨款支出增长率", growth(&v.general_budget), p.general_budget_growth);
+    amt(cx, "E-FISCAL", "fiscal_total", "{section:fiscal} 财政拨款收入总计", v.fiscal_income.current, p.fiscal_total);
+    amt(cx, "E-FISCAL", "fiscal_change", "{section:fiscal} 财政拨款收入总计增减额", ch(&v.fiscal_income), p.fiscal_change);
+    rate(cx, "E-FISCAL", "fiscal_growth", "{section:fiscal} 财政拨款收入总计增长率", growth(&v.fiscal_income), p.fiscal_growth);
+    amt(cx, "E-GENERAL", "general_budget", "{section:general_budget} 一般公共预算财政拨款支出", v.general_budget.current, p.general_budget);
+    rate(cx, "E-GENERAL", "general_budget_share", "{section:general_budget} 占本年支出合计的比例", v.general_budget_share, p.general_budget_share);
+    amt(cx, "E-GENERAL", "general_budget_change", "{section:general_budget} 一般公共预算财政拨款支出增减额", ch(&v.general_budget), p.general_budget_change);
+    rate(cx, "E-GENERAL", "general_budget_growth", "{section:general_budget} 一般公共预算财政拨款支出增长率", growth(&v.general_budget), p.general_budget_growth);
     if let Some(pb) = p.general_budget_budget {
         let loc = cx.loc(FE, "printed.general_budget_budget");
         cx.must_agree(
             "E-BUDGET",
             loc,
-            "情况说明 五(三) 年初预算".into(),
+            "{section:general_budget(三)} 年初预算".into(),
             ("printed total", pb.in_unit(Unit::Wan)),
             (if cx.d.explanation.annual_budget.general_budget_by_class.is_empty() { "sum of the 项 budgets" } else { "sum of the 类 budgets" }, v.general_budget_budget),
             Decimal::new(v.classes.len().max(v.items.len()).max(1) as i64, 2),
             "万元",
         );
     }
-    rate(cx, "E-BUDGET", "general_budget_completion", "五(三) 完成年初预算的比例", v.general_budget_completion, p.general_budget_completion);
+    rate(cx, "E-BUDGET", "general_budget_completion", "{section:general_budget(三)} 完成年初预算的比例", v.general_budget_completion, p.general_budget_completion);
     if let Some(pf) = p.general_budget_full_year {
         let loc = cx.loc(FE, "printed.general_budget_full_year");
         cx.must_agree(
             "E-BUDGET",
             loc,
-            "情况说明 五(三) 全年预算".into(),
+            "{section:general_budget(三)} 全年预算".into(),
             ("printed total", pf.in_unit(Unit::Wan)),
             ("sum of the 项 全年预算", z(v.general_budget_full_year)),
             Decimal::new(v.items.len().max(1) as i64, 2),
@@ -548,26 +551,26 @@ fn compare_printed(cx: &mut Ctx, v: &ExplView, p: &ExplPrinted) {
         );
     }
     for (code, pi) in &p.by_item {
-        let what = format!("五(三) {code}");
+        let what = format!("{{section:general_budget(三)}} {code}");
         let Some(it) = v.items.iter().find(|c| &c.code == code) else {
             let loc = cx.loc(FE, &format!("printed.by_item.{code}"));
-            cx.must_agree("E-ITEM", loc, format!("情况说明 {what}"), ("printed", z(wan(pi.amount))), ("公开05 (no such 项)", Decimal::ZERO), Decimal::ZERO, "万元");
+            cx.must_agree("E-ITEM", loc, format!("{what}"), ("printed", z(wan(pi.amount))), ("{form:general_budget} (no such 项)", Decimal::ZERO), Decimal::ZERO, "万元");
             continue;
         };
         let base = format!("by_item.{code}");
         let basis = if it.full_year.is_some() { it.full_year } else { it.budget };
-        amt(cx, "E-ITEM", &format!("{base}.amount"), &format!("{what} 支出决算 (公开05)"), it.amount, pi.amount);
+        amt(cx, "E-ITEM", &format!("{base}.amount"), &format!("{what} 支出决算 ({{form:general_budget}})"), it.amount, pi.amount);
         amt(cx, "E-ITEM", &format!("{base}.budget"), &format!("{what} {}", it.basis), z(basis), pi.budget);
         rate(cx, "E-ITEM", &format!("{base}.completion"), &format!("{what} 完成{}的比例", it.basis), it.completion, pi.completion);
     }
     for (code, pc) in &p.by_class {
         let Some(c) = v.classes.iter().find(|c| &c.code == code) else {
             let loc = cx.loc(FE, &format!("printed.by_class.{code}"));
-            cx.must_agree("E-GENERAL", loc, format!("情况说明 五 {}", class_label(code)), ("printed", z(wan(pc.amount))), ("公开05", Decimal::ZERO), Decimal::ZERO, "万元");
+            cx.must_agree("E-GENERAL", loc, format!("{{section:general_budget}} {}", class_label(code)), ("printed", z(wan(pc.amount))), ("{form:general_budget}", Decimal::ZERO), Decimal::ZERO, "万元");
             continue;
         };
         let base = format!("by_class.{code}");
-        let what = format!("五 {}", class_label(code));
+        let what = format!("{{section:general_budget}} {}", class_label(code));
         amt(cx, "E-GENERAL", &format!("{base}.amount"), &format!("{what} 支出决算"), c.amount, pc.amount);
         rate(cx, "E-GENERAL", &format!("{base}.share"), &format!("{what} 占比"), c.share, pc.share);
         amt(cx, "E-GENERAL", &format!("{base}.budget"), &format!("{what} 年初预算"), z(c.budget), pc.budget);
@@ -577,23 +580,23 @@ fn compare_printed(cx: &mut Ctx, v: &ExplView, p: &ExplPrinted) {
     }
     // The figures of 公开06's two 合计 rows: the same 尾数差 tail as X05-06.
     let tail1 = |cx: &mut Ctx, key: &str, what: &str, computed: Decimal, printed: Option<Money>| {
-        cx.settle("E-BASIC", FE, &format!("printed.{key}"), || format!("情况说明 {what}"), Some(computed), printed, Unit::Wan, Decimal::new(1, 2));
+        cx.compare("E-BASIC", FE, &format!("printed.{key}"), || format!("{what}"), Some(computed), printed, Unit::Wan, Decimal::new(1, 2));
     };
-    tail1(cx, "basic_total", "六 基本支出", v.basic_total, p.basic_total);
-    tail1(cx, "personnel", "六 人员经费", v.personnel, p.personnel);
-    tail1(cx, "public", "六 公用经费", v.public, p.public);
-    amt(cx, "E-GOVFUND", "gov_fund", "七 政府性基金预算财政拨款收入总计", v.gov_fund_income.current, p.gov_fund);
-    amt(cx, "E-GOVFUND", "gov_fund_change", "七 增减额", ch(&v.gov_fund_income), p.gov_fund_change);
-    rate(cx, "E-GOVFUND", "gov_fund_growth", "七 增长率", growth(&v.gov_fund_income), p.gov_fund_growth);
-    amt(cx, "E-THREE", "three_public_budget", "九 “三公”经费全年预算", v.three_budget, p.three_public_budget);
-    amt(cx, "E-THREE", "three_public_actual", "九 “三公”经费支出决算", v.three_actual.current, p.three_public_actual);
-    rate(cx, "E-THREE", "three_public_completion", "九 完成全年预算的比例", v.three_completion, p.three_public_completion);
-    amt(cx, "E-THREE", "three_public_change", "九 “三公”经费增减额", ch(&v.three_actual), p.three_public_change);
-    rate(cx, "E-THREE", "three_public_growth", "九 “三公”经费增长率", growth(&v.three_actual), p.three_public_growth);
+    tail1(cx, "basic_total", "{section:basic} 基本支出", v.basic_total, p.basic_total);
+    tail1(cx, "personnel", "{section:basic} 人员经费", v.personnel, p.personnel);
+    tail1(cx, "public", "{section:basic} 公用经费", v.public, p.public);
+    amt(cx, "E-GOVFUND", "gov_fund", "{section:gov_fund} 政府性基金预算财政拨款收入总计", v.gov_fund_income.current, p.gov_fund);
+    amt(cx, "E-GOVFUND", "gov_fund_change", "{section:gov_fund} 增减额", ch(&v.gov_fund_income), p.gov_fund_change);
+    rate(cx, "E-GOVFUND", "gov_fund_growth", "{section:gov_fund} 增长率", growth(&v.gov_fund_income), p.gov_fund_growth);
+    amt(cx, "E-THREE", "three_public_budget", "{section:three_public} “三公”经费全年预算", v.three_budget, p.three_public_budget);
+    amt(cx, "E-THREE", "three_public_actual", "{section:three_public} “三公”经费支出决算", v.three_actual.current, p.three_public_actual);
+    rate(cx, "E-THREE", "three_public_completion", "{section:three_public} 完成全年预算的比例", v.three_completion, p.three_public_completion);
+    amt(cx, "E-THREE", "three_public_change", "{section:three_public} “三公”经费增减额", ch(&v.three_actual), p.three_public_change);
+    rate(cx, "E-THREE", "three_public_growth", "{section:three_public} “三公”经费增长率", growth(&v.three_actual), p.three_public_growth);
     for (key, ip) in &p.three_public_items {
         let Some(it) = v.three_items.iter().chain([&v.three_car]).find(|t| t.key == key) else { continue };
         let base = format!("three_public_items.{key}");
-        let what = format!("九 {}", it.label);
+        let what = format!("{{section:three_public}} {}", it.label);
         amt(cx, "E-THREE", &format!("{base}.actual"), &format!("{what} 支出决算"), it.change.current, ip.actual);
         rate(cx, "E-THREE", &format!("{base}.completion"), &format!("{what} 完成全年预算的比例"), it.completion, ip.completion);
         amt(cx, "E-THREE", &format!("{base}.change"), &format!("{what} 增减额"), ch(&it.change), ip.change);
@@ -601,39 +604,39 @@ fn compare_printed(cx: &mut Ctx, v: &ExplView, p: &ExplPrinted) {
         amt(cx, "E-THREE", &format!("{base}.budget"), &format!("{what} 预算数"), it.budget, ip.budget);
         rate(cx, "E-THREE", &format!("{base}.share"), &format!("{what} 占“三公”经费的比例"), it.share, ip.share);
     }
-    amt(cx, "E-PROCUREMENT", "procurement_total", "十(二) 政府采购支出总额", v.procurement[0], p.procurement_total);
+    amt(cx, "E-PROCUREMENT", "procurement_total", "{section:other(二)} 政府采购支出总额", v.procurement[0], p.procurement_total);
     for (i, (key, label)) in [("goods", "货物"), ("works", "工程"), ("services", "服务")].into_iter().enumerate() {
         let printed = match key {
             "goods" => p.procurement.goods,
             "works" => p.procurement.works,
             _ => p.procurement.services,
         };
-        amt(cx, "E-PROCUREMENT", &format!("procurement.{key}"), &format!("十(二) 政府采购{label}支出 (公开10)"), v.procurement[i + 1], printed);
+        amt(cx, "E-PROCUREMENT", &format!("procurement.{key}"), &format!("{{section:other(二)}} 政府采购{label}支出 ({{form:statistics|section:other}})"), v.procurement[i + 1], printed);
     }
-    rate(cx, "E-PROCUREMENT", "sme_share", "十(二) 中小企业合同占比", v.sme_share, p.sme_share);
-    amt(cx, "E-OPERATING", "operating_funds", "十(一) 机关运行经费 (公开10)", v.operating_funds, p.operating_funds);
-    amt(cx, "E-OPERATING", "operating_funds_change", "十(一) 机关运行经费增减额", ch(&v.operating_funds_change), p.operating_funds_change);
-    rate(cx, "E-OPERATING", "operating_funds_growth", "十(一) 机关运行经费增长率", growth(&v.operating_funds_change), p.operating_funds_growth);
+    rate(cx, "E-PROCUREMENT", "sme_share", "{section:other(二)} 中小企业合同占比", v.sme_share, p.sme_share);
+    amt(cx, "E-OPERATING", "operating_funds", "{section:other(一)} 机关运行经费 ({form:statistics|section:other})", v.operating_funds, p.operating_funds);
+    amt(cx, "E-OPERATING", "operating_funds_change", "{section:other(一)} 机关运行经费增减额", ch(&v.operating_funds_change), p.operating_funds_change);
+    rate(cx, "E-OPERATING", "operating_funds_growth", "{section:other(一)} 机关运行经费增长率", growth(&v.operating_funds_change), p.operating_funds_growth);
     let count = |cx: &mut Ctx, rule: &'static str, key: &str, what: &str, computed: Decimal, printed: Option<Money>| {
         if let Some(pv) = printed {
             let loc = cx.loc(FE, &format!("printed.{key}"));
-            cx.must_agree(rule, loc, format!("情况说明 {what}"), ("printed", pv.value), ("computed", computed), Decimal::ZERO, "");
+            cx.must_agree(rule, loc, format!("{what}"), ("printed", pv.value), ("computed", computed), Decimal::ZERO, "");
         }
     };
-    count(cx, "E-ASSETS", "vehicles", "十(三) 车辆数 (公开10)", v.vehicles, p.vehicles);
-    count(cx, "E-ASSETS", "equipment", "十(三) 单价100万元以上设备 (公开10)", v.equipment, p.equipment);
+    count(cx, "E-ASSETS", "vehicles", "{section:other(三)} 车辆数 ({form:statistics|section:other})", v.vehicles, p.vehicles);
+    count(cx, "E-ASSETS", "equipment", "{section:other(三)} 单价100万元以上设备 ({form:statistics|section:other})", v.equipment, p.equipment);
     if let Some(pp) = &p.performance {
-        count(cx, "E-PERFORMANCE", "performance.projects", "十(四) 自评项目个数 (projects/)", Decimal::from(v.project_count), pp.projects);
-        amt(cx, "E-PERFORMANCE", "performance.amount", "十(四) 自评项目资金 (公开03 项目支出)", v.project_amounts[0], pp.amount);
-        amt(cx, "E-PERFORMANCE", "performance.general_budget", "十(四) 一般公共预算项目支出 (公开05)", v.project_amounts[1], pp.general_budget);
-        amt(cx, "E-PERFORMANCE", "performance.gov_fund", "十(四) 政府性基金预算项目支出 (公开07)", v.project_amounts[2], pp.gov_fund);
+        count(cx, "E-PERFORMANCE", "performance.projects", "{section:performance|section:other(四)} 自评项目个数 (projects/)", Decimal::from(v.project_count), pp.projects);
+        amt(cx, "E-PERFORMANCE", "performance.amount", "{section:performance|section:other(四)} 自评项目资金 ({form:expenditure} 项目支出)", v.project_amounts[0], pp.amount);
+        amt(cx, "E-PERFORMANCE", "performance.general_budget", "{section:performance|section:other(四)} 一般公共预算项目支出 ({form:general_budget})", v.project_amounts[1], pp.general_budget);
+        amt(cx, "E-PERFORMANCE", "performance.gov_fund", "{section:performance|section:other(四)} 政府性基金预算项目支出 ({form:gov_fund})", v.project_amounts[2], pp.gov_fund);
         if let Some(g) = &pp.grades {
             for (idx, (key, value)) in [("优", g.excellent), ("良", g.good), ("中", g.fair), ("差", g.poor)].into_iter().enumerate() {
                 count(
                     cx,
                     "E-PERFORMANCE",
                     &format!("performance.grades.{key}"),
-                    &format!("十(四) 自评等级为“{key}”的项目数 (projects/)"),
+                    &format!("{{section:performance|section:other(四)}} 自评等级为“{key}”的项目数 (projects/)"),
                     Decimal::from(v.grades.get(idx).copied().unwrap_or(0)),
                     value,
                 );

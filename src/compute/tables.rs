@@ -219,7 +219,7 @@ pub(crate) fn t01(cx: &mut Ctx, t02: &CodeTableView, t03: &CodeTableView) -> T01
             "T01-CLASS",
             F01,
             &format!("printed.by_class.{}", c.code),
-            || format!("公开01 {} {} (公开03 本年支出合计)", c.code, c.name),
+            || format!("{{form:summary}} {} {} ({{form:expenditure}} 本年支出合计)", c.code, c.name),
             computed,
             s.printed.by_class.get(&c.code).copied(),
             Unit::Wan,
@@ -230,13 +230,13 @@ pub(crate) fn t01(cx: &mut Ctx, t02: &CodeTableView, t03: &CodeTableView) -> T01
     let p = s.printed.clone();
     let income_total = sum(income.iter().map(|l| l.values[0]));
     let income_total =
-        cx.settle("T01-TOTAL", F01, "printed.income_total", || "公开01 本年收入合计".into(), income_total, p.income_total, Unit::Wan, tail(8));
+        cx.settle("T01-TOTAL", F01, "printed.income_total", || "{form:summary} 本年收入合计".into(), income_total, p.income_total, Unit::Wan, tail(8));
     let expenditure_total = t03.total_of("total");
     let expenditure_total = cx.settle(
         "T01-TOTAL",
         F01,
         "printed.expenditure_total",
-        || "公开01 本年支出合计 (公开03 合计)".into(),
+        || "{form:summary} 本年支出合计 ({form:expenditure} 合计)".into(),
         expenditure_total,
         p.expenditure_total,
         Unit::Wan,
@@ -244,13 +244,13 @@ pub(crate) fn t01(cx: &mut Ctx, t02: &CodeTableView, t03: &CodeTableView) -> T01
     );
     let income_grand = sum([income_total, wan(s.non_fiscal_balance_used), wan(s.opening_balance)]);
     let income_grand =
-        cx.settle("T01-TOTAL", F01, "printed.income_grand_total", || "公开01 收入总计".into(), income_grand, p.income_grand_total, Unit::Wan, tail(3));
+        cx.settle("T01-TOTAL", F01, "printed.income_grand_total", || "{form:summary} 收入总计".into(), income_grand, p.income_grand_total, Unit::Wan, tail(3));
     let exp_grand = sum([expenditure_total, wan(s.surplus_distribution), wan(s.closing_balance)]);
     let exp_grand = cx.settle(
         "T01-TOTAL",
         F01,
         "printed.expenditure_grand_total",
-        || "公开01 支出总计".into(),
+        || "{form:summary} 支出总计".into(),
         exp_grand,
         p.expenditure_grand_total,
         Unit::Wan,
@@ -310,7 +310,7 @@ pub(crate) fn t04(cx: &mut Ctx, t05: &CodeTableView, t07: &CodeTableView, t08: &
         "T04-TOTAL",
         F04,
         "printed.income_total",
-        || "公开04 本年收入合计".into(),
+        || "{form:fiscal_summary} 本年收入合计".into(),
         sum(inc),
         p.income_total,
         Unit::Wan,
@@ -322,7 +322,7 @@ pub(crate) fn t04(cx: &mut Ctx, t05: &CodeTableView, t07: &CodeTableView, t08: &
         "T04-TOTAL",
         F04,
         "printed.income_grand_total",
-        || "公开04 收入总计".into(),
+        || "{form:fiscal_summary} 收入总计".into(),
         add(income_total, opening[0]),
         p.income_grand_total,
         Unit::Wan,
@@ -333,20 +333,20 @@ pub(crate) fn t04(cx: &mut Ctx, t05: &CodeTableView, t07: &CodeTableView, t08: &
         let k = [t05.value(&c.code, "total"), t07.value(&c.code, "total"), t08.value(&c.code, "total")];
         let mut values: Vec<Option<Decimal>> = std::iter::once(sum(k)).chain(k).collect();
         if let Some(pc) = p.by_class.get(&c.code) {
-            settle_kinds(cx, &format!("printed.by_class.{}", c.code), "T04-CLASS", &format!("公开04 {} {}", c.code, c.name), &mut values, pc);
+            settle_kinds(cx, &format!("printed.by_class.{}", c.code), "T04-CLASS", &format!("{{form:fiscal_summary}} {} {}", c.code, c.name), &mut values, pc);
         }
         expenditure.push(Line { label: format!("{}、{}", cn_number(i + 1), c.name), row: c.row + 1, values });
     }
     let ek = [t05.total_of("total"), t07.total_of("total"), t08.total_of("total")];
     let mut expenditure_total: Vec<Option<Decimal>> = std::iter::once(sum(ek)).chain(ek).collect();
     if let Some(pc) = &p.expenditure_total {
-        settle_kinds(cx, "printed.expenditure_total", "T04-TOTAL", "公开04 本年支出合计", &mut expenditure_total, pc);
+        settle_kinds(cx, "printed.expenditure_total", "T04-TOTAL", "{form:fiscal_summary} 本年支出合计", &mut expenditure_total, pc);
     }
     let ck = [wan(d.t04.closing.general_budget), t07.total_of("closing"), wan(d.t04.closing.soe_capital)];
     let closing: Vec<Option<Decimal>> = std::iter::once(sum(ck)).chain(ck).collect();
     let mut grand: Vec<Option<Decimal>> = expenditure_total.iter().zip(&closing).map(|(a, b)| add(*a, *b)).collect();
     if let Some(pc) = &p.expenditure_grand_total {
-        settle_kinds(cx, "printed.expenditure_grand_total", "T04-TOTAL", "公开04 支出总计", &mut grand, pc);
+        settle_kinds(cx, "printed.expenditure_grand_total", "T04-TOTAL", "{form:fiscal_summary} 支出总计", &mut grand, pc);
     }
     T04View {
         income,
@@ -423,7 +423,7 @@ pub(crate) fn t06(cx: &mut Ctx) -> T06View {
             "T06-SUM",
             F06,
             &format!("printed.classes.{}", item.code),
-            || format!("公开06 {} {}", item.code, item.name),
+            || format!("{{form:basic_detail}} {} {}", item.code, item.name),
             v,
             t.printed.classes.get(&item.code).copied(),
             Unit::Wan,
@@ -434,8 +434,8 @@ pub(crate) fn t06(cx: &mut Ctx) -> T06View {
     let group_total = |group: &str| sum(cat.iter().filter(|e| e.code.len() == 3 && e.group == group).map(|e| by_code[&e.code]));
     let personnel = group_total("personnel");
     let public = group_total("public");
-    let personnel = cx.settle("T06-SUM", F06, "printed.personnel_total", || "公开06 人员经费合计".into(), personnel, t.printed.personnel_total, Unit::Wan, tail(2));
-    let public = cx.settle("T06-SUM", F06, "printed.public_total", || "公开06 公用经费合计".into(), public, t.printed.public_total, Unit::Wan, tail(8));
+    let personnel = cx.settle("T06-SUM", F06, "printed.personnel_total", || "{form:basic_detail} 人员经费合计".into(), personnel, t.printed.personnel_total, Unit::Wan, tail(2));
+    let public = cx.settle("T06-SUM", F06, "printed.public_total", || "{form:basic_detail} 公用经费合计".into(), public, t.printed.public_total, Unit::Wan, tail(8));
     // As many side-by-side blocks as the layout's catalogue numbers (4 in Shanxi, 2 in Shanghai).
     let nblocks = usize::from(cat.iter().map(|e| e.block).max().unwrap_or(1).clamp(1, 8));
     let mut blocks: Vec<Vec<EcoCell>> = vec![Vec::new(); nblocks];
@@ -483,7 +483,7 @@ pub(crate) fn t09(cx: &mut Ctx) -> T09View {
             "T09-SUM",
             "tables/09-three-public",
             &format!("printed.{name}.car_subtotal"),
-            || format!("公开09 {} 公务用车购置及运行维护费小计", side_label(name)),
+            || format!("{{form:three_public}} {} 公务用车购置及运行维护费小计", side_label(name)),
             add(cp, co),
             p.car_subtotal,
             Unit::Wan,
@@ -493,7 +493,7 @@ pub(crate) fn t09(cx: &mut Ctx) -> T09View {
             "T09-SUM",
             "tables/09-three-public",
             &format!("printed.{name}.total"),
-            || format!("公开09 {} 合计", side_label(name)),
+            || format!("{{form:three_public}} {} 合计", side_label(name)),
             sum([ab, add(cp, co), re]),
             p.total,
             Unit::Wan,
@@ -537,7 +537,7 @@ pub(crate) fn t10(cx: &mut Ctx) -> T10View {
         "T10-SUM",
         "tables/10-statistics",
         "printed.procurement_total",
-        || "公开10 政府采购 合计".into(),
+        || "{form:statistics|section:other} 政府采购 合计".into(),
         sum(parts),
         t.printed.procurement_total,
         Unit::Wan,
@@ -555,7 +555,7 @@ pub(crate) fn t10(cx: &mut Ctx) -> T10View {
     let printed = t.printed.vehicles_total.map(|m| m.value);
     if let Some(p) = printed {
         let loc = cx.loc("tables/10-statistics", "printed.vehicles_total");
-        cx.must_agree("T10-SUM", loc, "公开10 车辆数合计".into(), ("printed", p), ("computed", counted.unwrap_or_default()), Decimal::ZERO, "辆");
+        cx.must_agree("T10-SUM", loc, "{form:statistics|section:other} 车辆数合计".into(), ("printed", p), ("computed", counted.unwrap_or_default()), Decimal::ZERO, "辆");
     }
     let vehicles_total = if printed.is_some() { Some(counted.unwrap_or_default()) } else { counted };
     T10View {

@@ -8,6 +8,13 @@ use crate::money::{fmt_plain, WAN};
 use crate::source::Loc;
 use rust_decimal::Decimal;
 
+mod review;
+
+/// Every rule of the checker: the forms' and the 情况说明's rules, then the reviewer's.
+pub fn rules() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    RULES.iter().chain(review::RULES)
+}
+
 /// Every rule: stable id and a one-line description.
 pub const RULES: &[(&str, &str)] = &[
     ("T01-TOTAL", "公开01 本年收入/支出合计 and 总计 as printed equal the sums of their lines"),
@@ -75,6 +82,7 @@ pub fn check(d: &Department, v: &View) -> Vec<Diagnostic> {
     out.extend(grade_findings(d, v));
     out.extend(item_labels(d, v));
     out.extend(procurement_and_performance(d, v));
+    out.extend(review::review(d, v));
     // Only the rules the layout lists, in the layout's names of forms and sections.
     let l = &d.layout;
     out.retain(|f| f.rule.is_none_or(|r| l.applies(r)));
@@ -98,7 +106,7 @@ fn item_labels(d: &Department, v: &View) -> Vec<Diagnostic> {
                 "E-ITEM",
                 loc(d, "explanation", &format!("printed.by_item.{code}.label")),
                 Severity::Error,
-                format!("情况说明 五(三) {code}: printed “{label}” ≠ 公开05 “{}”", it.label),
+                format!("{{section:general_budget(三)}} {code}: printed “{label}” ≠ {{form:general_budget}} “{}”", it.label),
             ));
         }
     }
@@ -113,7 +121,7 @@ fn procurement_and_performance(d: &Department, v: &View) -> Vec<Diagnostic> {
     let w = crate::compute::wan;
     let total = v.expl.procurement[0];
     let pairs = [
-        ("procurement.sme_reserved", "面向中小企业预留", w(pr.sme_reserved), "政府采购金额 (公开10)", Some(total)),
+        ("procurement.sme_reserved", "面向中小企业预留", w(pr.sme_reserved), "政府采购金额 ({form:statistics|section:other})", Some(total)),
         ("procurement.small_micro_reserved", "面向小微企业预留", w(pr.small_micro_reserved), "面向中小企业预留", w(pr.sme_reserved)),
         ("procurement.sme_awarded", "预留项目中由中小企业中标", w(pr.sme_awarded), "面向中小企业预留", w(pr.sme_reserved)),
         ("procurement.small_micro_awarded", "预留项目中由小微企业中标", w(pr.small_micro_awarded), "面向小微企业预留", w(pr.small_micro_reserved)),
@@ -190,10 +198,15 @@ fn procurement_and_performance(d: &Department, v: &View) -> Vec<Diagnostic> {
     out
 }
 
+/// The 尾数差 of one 分 of 万元: the least tail of any comparison of 万元 amounts, so that the
+/// same 0.01 gap is a warning in every rule.
+const CENT: Decimal = Decimal::from_parts(1, 0, 0, false, 2);
+
 fn from_recon(r: &Recon) -> Diagnostic {
     let diff = r.left.1 - r.right.1;
     let undefined = r.right.0 == crate::compute::UNDEFINED;
-    let within = !undefined && diff.abs() <= r.tol;
+    let tol = if r.unit == "万元" { r.tol.max(CENT) } else { r.tol };
+    let within = !undefined && diff.abs() <= tol;
     let u = r.unit;
     let message = if undefined {
         format!("{}: {} {}{u}, but the computed rate is undefined: its base is 0 or blank", r.subject, r.left.0, fmt_plain(r.left.1))
@@ -216,14 +229,14 @@ fn from_recon(r: &Recon) -> Diagnostic {
         message,
         hint: None,
     };
-    if within && !r.tol.is_zero() {
-        d.with_hint(format!("within the 尾数差 tail of {}{u} (rounding of 元 figures); the printed figure is kept", fmt_plain(r.tol)))
-    } else {
-        d
+    match (within && !tol.is_zero(), r.kept) {
+        (true, true) => d.with_hint(format!("within the 尾数差 tail of {}{u} (rounding of 元 figures); the printed figure is kept", fmt_plain(tol))),
+        (true, false) => d.with_hint(format!("within the 尾数差 tail of {}{u} (rounding of 元 figures); the booklet states the computed figure", fmt_plain(tol))),
+        _ => d,
     }
 }
 
-fn loc(d: &Department, file: &str, path: &str) -> Loc {
+pub(super) fn loc(d: &Department, file: &str, path: &str) -> Loc {
     match d.sources.get(file) {
         Some(s) => s.loc(path),
         None => Loc { file: format!("{}/{file}.yaml", d.dir).into(), line: 1, col: 1 },
@@ -233,7 +246,7 @@ fn loc(d: &Department, file: &str, path: &str) -> Loc {
 #[allow(clippy::too_many_arguments)]
 fn agree(out: &mut Vec<Recon>, rule: &'static str, loc: Loc, subject: String, left: (&str, Decimal), right: (&str, Decimal), tol: Decimal, unit: &'static str) {
     if left.1 != right.1 {
-        out.push(Recon { rule, loc, subject, left: (left.0.into(), left.1), right: (right.0.into(), right.1), tol, unit });
+        out.push(Recon { rule, loc, subject, left: (left.0.into(), left.1), right: (right.0.into(), right.1), tol, unit, kept: false });
     }
 }
 
@@ -249,8 +262,8 @@ fn cross_tables(d: &Department, v: &View, out: &mut Vec<Recon>) {
         "X01-02",
         loc(d, f01, "fiscal_income"),
         "财政拨款收入".into(),
-        ("公开01 一+二+三", fiscal01),
-        ("公开02 财政拨款收入 合计", z(v.t02.total_of("fiscal"))),
+        ("{form:summary} 一+二+三", fiscal01),
+        ("{form:income} 财政拨款收入 合计", z(v.t02.total_of("fiscal"))),
         Decimal::new(1, 2),
         "万元",
     );
@@ -258,7 +271,7 @@ fn cross_tables(d: &Department, v: &View, out: &mut Vec<Recon>) {
         out,
         "X01-BALANCE",
         loc(d, f01, "closing_balance"),
-        "公开01 收支平衡".into(),
+        "{form:summary} 收支平衡".into(),
         ("收入总计", z(v.t01.income_grand_total)),
         ("支出总计", z(v.t01.expenditure_grand_total)),
         Decimal::new(1, 2),
@@ -269,8 +282,8 @@ fn cross_tables(d: &Department, v: &View, out: &mut Vec<Recon>) {
         "X07-01",
         loc(d, f01, "fiscal_income.gov_fund"),
         "政府性基金预算财政拨款收入".into(),
-        ("公开01", z(v.t01.income[1].values[0])),
-        ("公开07 本年收入 合计", z(v.t07.total_of("income"))),
+        ("{form:summary}", z(v.t01.income[1].values[0])),
+        ("{form:gov_fund} 本年收入 合计", z(v.t07.total_of("income"))),
         Decimal::ZERO,
         "万元",
     );
@@ -289,7 +302,7 @@ fn cross_tables(d: &Department, v: &View, out: &mut Vec<Recon>) {
             out,
             "X04-BALANCE",
             loc(d, file, path),
-            format!("公开04 {label}财政拨款 收支平衡"),
+            format!("{{form:fiscal_summary}} {label}财政拨款 收支平衡"),
             ("收入 + 年初结转", income),
             ("支出 + 年末结转", spent),
             Decimal::new(1, 2),
@@ -301,8 +314,8 @@ fn cross_tables(d: &Department, v: &View, out: &mut Vec<Recon>) {
         "X05-06",
         loc(d, "tables/06-basic-detail", "printed.personnel_total"),
         "一般公共预算财政拨款基本支出".into(),
-        ("公开06 人员经费 + 公用经费", z(v.t06.personnel_total) + z(v.t06.public_total)),
-        ("公开05 基本支出 合计", z(v.t05.total_of("basic"))),
+        ("{form:basic_detail} 人员经费 + 公用经费", z(v.t06.personnel_total) + z(v.t06.public_total)),
+        ("{form:general_budget} 基本支出 合计", z(v.t05.total_of("basic"))),
         Decimal::new(1, 2),
         "万元",
     );
@@ -320,7 +333,7 @@ fn cross_tables(d: &Department, v: &View, out: &mut Vec<Recon>) {
         place,
         format!("项目支出 ({} 自评报告)", v.projects.len()),
         ("Σ 全年执行数", crate::money::round(executed, 2)),
-        ("公开03 项目支出 合计", z(v.t03.total_of("project"))),
+        ("{form:expenditure} 项目支出 合计", z(v.t03.total_of("project"))),
         Decimal::new(v.projects.len().max(1) as i64, 2),
         "万元",
     );
@@ -345,8 +358,8 @@ fn x03_fiscal(d: &Department, v: &View, out: &mut Vec<Recon>) {
                 "X03-FISCAL",
                 loc(d, "tables/03-expenditure", &format!("rows[{i}].{key}")),
                 format!("{} {} {label}", row.code, row.name),
-                ("公开03", z(v.t03.value(&row.code, key))),
-                ("公开05 + 07 + 08", fiscal),
+                ("{form:expenditure}", z(v.t03.value(&row.code, key))),
+                ("{form:general_budget} + {form:gov_fund} + {form:soe_capital}", fiscal),
                 Decimal::ZERO,
                 "万元",
             );
@@ -369,11 +382,12 @@ fn x09_06(d: &Department, v: &View, out: &mut Vec<Recon>) {
             out.push(Recon {
                 rule: "X09-06",
                 loc: loc(d, "tables/09-three-public", &format!("actual.{key}")),
-                subject: format!("{label}: 公开09 决算数 must cover 公开06 {}", codes.join("+")),
-                left: ("公开09".into(), z(three)),
-                right: ("公开06".into(), basic),
+                subject: format!("{label}: {{form:three_public}} 决算数 must cover {{form:basic_detail}} {}", codes.join("+")),
+                left: ("{form:three_public}".into(), z(three)),
+                right: ("{form:basic_detail}".into(), basic),
                 tol: Decimal::ZERO,
                 unit: "万元",
+                kept: false,
             });
         }
     }
@@ -382,7 +396,7 @@ fn x09_06(d: &Department, v: &View, out: &mut Vec<Recon>) {
 const UP: &[&str] = &["增加", "增长", "上升", "提高", "新增", "增多", "扩大"];
 const DOWN: &[&str] = &["减少", "下降", "降低", "压减", "缩减", "节约", "减小", "压缩"];
 
-fn note(rule: &'static str, loc: Loc, severity: Severity, message: String) -> Diagnostic {
+pub(crate) fn note(rule: &'static str, loc: Loc, severity: Severity, message: String) -> Diagnostic {
     Diagnostic { loc: Some(loc), file: None, severity, rule: Some(rule), message, hint: None }
 }
 
@@ -390,25 +404,25 @@ fn plausibility(d: &Department, v: &View, out: &mut Vec<Diagnostic>) {
     let e = &v.expl;
     let fe = "explanation";
     let mut changes: Vec<(&crate::compute::Change, String, String)> = vec![
-        (&e.total_income, "reasons.total".into(), "情况说明 一 收入支出总计".into()),
-        (&e.fiscal_income, "reasons.fiscal_total".into(), "情况说明 四 财政拨款收支总计".into()),
-        (&e.general_budget, "reasons.general_budget".into(), "情况说明 五 一般公共预算财政拨款支出".into()),
-        (&e.gov_fund_income, "reasons.gov_fund".into(), "情况说明 七 政府性基金预算财政拨款收支".into()),
-        (&e.three_actual, "reasons.three_public.total".into(), "情况说明 九 “三公”经费".into()),
-        (&e.operating_funds_change, "reasons.operating_funds".into(), "情况说明 十(一) 机关运行经费".into()),
+        (&e.total_income, "reasons.total".into(), "{section:total} 收入支出总计".into()),
+        (&e.fiscal_income, "reasons.fiscal_total".into(), "{section:fiscal} 财政拨款收支总计".into()),
+        (&e.general_budget, "reasons.general_budget".into(), "{section:general_budget} 一般公共预算财政拨款支出".into()),
+        (&e.gov_fund_income, "reasons.gov_fund".into(), "{section:gov_fund} 政府性基金预算财政拨款收支".into()),
+        (&e.three_actual, "reasons.three_public.total".into(), "{section:three_public} “三公”经费".into()),
+        (&e.operating_funds_change, "reasons.operating_funds".into(), "{section:other(一)} 机关运行经费".into()),
     ];
     for c in &e.classes {
-        changes.push((&c.change, format!("reasons.general_budget_by_class.{}", c.code), format!("情况说明 五 {}", c.name)));
+        changes.push((&c.change, format!("reasons.general_budget_by_class.{}", c.code), format!("{{section:general_budget}} {}", c.name)));
     }
     // Items whose prior year the data gives one by one; the car subtotal where it is given as one.
     let by_subtotal = d.explanation.prior_year.three_public.car_subtotal.is_some();
     for it in &e.three_items {
         if !(by_subtotal && it.key.starts_with("car_")) {
-            changes.push((&it.change, format!("reasons.three_public.{}", it.key), format!("情况说明 九 {}", it.label)));
+            changes.push((&it.change, format!("reasons.three_public.{}", it.key), format!("{{section:three_public}} {}", it.label)));
         }
     }
     if by_subtotal {
-        changes.push((&e.three_car.change, "reasons.three_public.car_subtotal".into(), format!("情况说明 九 {}", e.three_car.label)));
+        changes.push((&e.three_car.change, "reasons.three_public.car_subtotal".into(), format!("{{section:three_public}} {}", e.three_car.label)));
     }
     // The 三公 total's change explained item by item counts as explained.
     let three_items_explained = e.three_items.iter().chain([&e.three_car]).any(|it| it.change.reason.is_some() && !z(it.change.change).is_zero());
@@ -460,7 +474,7 @@ fn plausibility(d: &Department, v: &View, out: &mut Vec<Diagnostic>) {
             loc(d, fe, "three_public_details.car_operation.cars_held"),
             Severity::Error,
             format!(
-                "公务用车保有量 in 情况说明 九(二) is {} 辆, more than all vehicles held (公开10 车辆数合计 {} 辆; difference {})",
+                "公务用车保有量 in {{section:three_public(二)}} is {} 辆, more than all vehicles held ({{form:statistics|section:other}} 车辆数合计 {} 辆; difference {})",
                 fmt_plain(held),
                 fmt_plain(e.vehicles),
                 fmt_plain(held - e.vehicles)
