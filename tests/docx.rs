@@ -197,6 +197,19 @@ fn word_structure_is_real() {
         "Chinese Office font names"
     );
     assert!(styles.contains("w:firstLineChars=\"200\""), "2-character first-line indent");
+    // Table text takes its size from named styles (表格文字 and one per table size), so that
+    // editing a style changes every table: no run or paragraph of a table sizes itself.
+    assert!(styles.contains("<w:name w:val=\"表格文字\""), "the 表格文字 style");
+    for size in [8, 9, 10] {
+        let id = format!("w:styleId=\"TableText{size}\"");
+        let at = styles.find(&id).unwrap_or_else(|| panic!("the {size}pt table style"));
+        let style = &styles[at..at + styles[at..].find("</w:style>").unwrap()];
+        assert!(style.contains(&format!("<w:sz w:val=\"{}\"", size * 2)) && style.contains("<w:basedOn w:val=\"TableText\""), "{style}");
+    }
+    let cells: Vec<&str> = xml.split("<w:tc>").skip(1).map(|c| &c[..c.find("</w:tc>").unwrap()]).collect();
+    assert!(cells.len() > 3000, "the forms' cells");
+    assert!(cells.iter().all(|c| !c.contains("<w:sz ")), "a table cell with direct size formatting");
+    assert!(xml.matches("<w:sz ").count() < 100, "direct sizes outside the styles: {}", xml.matches("<w:sz ").count());
     let core = part(&tmp.path().join("lanxian-kfq-2024.docx"), "docProps/core.xml");
     assert!(core.contains("<dc:creator>岚县经济技术开发区管理委员会</dc:creator>") && core.contains("zh-CN"));
 }

@@ -213,7 +213,12 @@ fn docx_writer_sample() {
     );
     assert!(document.contains("<w:jc w:val=\"right\" />"));
     assert!(document.contains("<w:insideV w:val=\"single\""));
-    assert!(document.contains("<w:sz w:val=\"18\" />"), "9 pt table text");
+    // 9 pt table text: the cells name the 9 pt 表格文字 style, which carries the size.
+    assert!(document.contains("<w:pStyle w:val=\"TableText9\" />"), "9 pt table text");
+    assert!(!document.contains("<w:sz w:val=\"18\" />"), "no direct 9 pt size on runs");
+    let styles = &parts["word/styles.xml"];
+    let at = styles.find("w:styleId=\"TableText9\"").expect("the 9 pt table style");
+    assert!(styles[at..].split("</w:style>").next().unwrap().contains("<w:sz w:val=\"18\" />"), "the style's size");
 
     // Sections: a landscape one; every section has the footer and the draft header.
     assert!(document.contains("w:orient=\"landscape\""));
@@ -324,8 +329,9 @@ fn lines_are_exact_and_merged_rows_stay_together() {
     );
     assert!(styles.contains("<w:autoSpaceDE w:val=\"0\" />") && styles.contains("<w:widowControl />"));
     let xml = &parts["word/document.xml"];
-    // 9 pt cells at 1.2: 10.8 pt.
-    assert!(xml.contains("w:line=\"216\" w:lineRule=\"exact\""));
+    // 9 pt cells at 1.2: 10.8 pt, in their style.
+    let at = styles.find("w:styleId=\"TableText9\"").expect("the 9 pt table style");
+    assert!(styles[at..].split("</w:style>").next().unwrap().contains("w:line=\"216\" w:lineRule=\"exact\""));
     // The small form is kept whole: every row keeps with the next.
     assert_eq!(kept_rows(xml, 0), [true, true, true, true, false]);
 

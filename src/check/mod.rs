@@ -490,13 +490,16 @@ fn plausibility(d: &Department, v: &View, out: &mut Vec<Diagnostic>) {
             format!("公务用车运行维护费 {}万元 is spent but no vehicle is held", fmt_plain(operating)),
         ));
     }
-    for (i, p) in d.projects.iter().enumerate() {
-        if let Some(first) = d.projects[..i].iter().find(|q| q.name == p.name) {
+    // First project of each name (one pass: a province's batch holds thousands).
+    let mut first_of: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for p in &d.projects {
+        let first = *first_of.entry(p.name.as_str()).or_insert(p.id.as_str());
+        if first != p.id.as_str() {
             out.push(note(
                 "PL-DUP-NAME",
                 loc(d, &p.file_key, "name"),
                 Severity::Warning,
-                format!("project name “{}” is also used by {}; readers cannot tell the reports apart", p.name, first.id),
+                format!("project name “{}” is also used by {first}; readers cannot tell the reports apart", p.name),
             ));
         }
     }

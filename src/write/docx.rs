@@ -391,6 +391,24 @@ fn toc_style(level: u8) -> String {
     format!("TOC{}", level.clamp(1, 4))
 }
 
+/// Style id of table text of `size` points: `TableText` at the body size, else
+/// `TableTextN` (made by [`table_text_style`] for each size a table uses).
+fn table_style(size: u8) -> String {
+    if size == st::BODY_PT {
+        ids::TABLE_TEXT.to_string()
+    } else {
+        format!("{}{size}", ids::TABLE_TEXT)
+    }
+}
+
+/// 表格文字 of `size` points, based on 表格文字: editing the base style's font changes every table.
+fn table_text_style(size: u8) -> Style {
+    para_style(&table_style(size), &format!("表格文字 {size}磅"))
+        .based_on(ids::TABLE_TEXT)
+        .size(half_points(size))
+        .line_spacing(exact(size, st::TABLE_LINE_SPACING))
+}
+
 /// A paragraph style based on Normal.
 fn para_style(id: &str, name: &str) -> Style {
     Style::new(id, StyleType::Paragraph).name(name).based_on(ids::NORMAL)
@@ -442,7 +460,7 @@ fn add_styles(mut d: Docx) -> Docx {
             .line_spacing(lines(st::COVER_PT)),
         para_style(ids::CAPTION, "Form Caption").size(small).line_spacing(lines(st::SMALL_PT)),
         para_style(ids::NOTE, "Table Note").size(small).line_spacing(lines(st::SMALL_PT)),
-        para_style(ids::TABLE_TEXT, "Table Text").line_spacing(exact(st::BODY_PT, st::TABLE_LINE_SPACING)),
+        para_style(ids::TABLE_TEXT, "表格文字").line_spacing(exact(st::BODY_PT, st::TABLE_LINE_SPACING)),
         display_style(ids::TOC_HEADING, "TOC Heading", st::HEADING_PT[0])
             .line_spacing(lines(st::HEADING_PT[0]).after(toc_title_after)),
     ];
@@ -521,6 +539,8 @@ struct Writer<'a> {
     front: bool,
     /// The next section written starts the main matter (its page numbers start at 1).
     restart: bool,
+    /// Font sizes of the tables written: each has its named 表格文字 style.
+    table_sizes: BTreeSet<u8>,
 }
 
 impl<'a> Writer<'a> {
@@ -548,6 +568,7 @@ impl<'a> Writer<'a> {
             pages,
             front: doc.blocks.iter().any(|b| matches!(b, Block::MainMatter)),
             restart: false,
+            table_sizes: BTreeSet::new(),
         }
     }
 
@@ -653,6 +674,7 @@ impl<'a> Writer<'a> {
             self.push(spacer());
         }
         let table = table(t, text_width(self.landscape))?;
+        self.table_sizes.insert(t.font_size);
         self.header_rows.push(usize::from(t.header_rows).min(t.rows.len()));
         self.out = std::mem::take(&mut self.out).add_table(table);
         self.section_empty = false;
@@ -757,6 +779,9 @@ impl<'a> Writer<'a> {
         // Header and footer first: the section references above assume `rIdHeader1` and
         // `rIdFooter1`.
         let mut d = self.out;
+        for &size in self.table_sizes.iter().filter(|&&s| s != st::BODY_PT) {
+            d = d.add_style(table_text_style(size));
+        }
         if self.doc.meta.draft {
             d = d.header(draft_header());
         }
@@ -978,7 +1003,8 @@ fn table(t: &TreeTable, width: u32) -> Result<Table, DocxError> {
 
 /// One grid cell `width` twips wide; `keep_next` keeps its row with the next one.
 fn table_cell(slot: &Slot<'_>, width: usize, size: u8, keep_next: bool) -> TableCell {
-    let look = Look { size: Some(size), ..Look::default() };
+    // Size and line pitch come from the named style of the table's size, not the runs.
+    let look = Look::default();
     let base = |cols: usize| {
         let c = TableCell::new().width(width, WidthType::Dxa).vertical_align(VAlignType::Center);
         if cols > 1 {
@@ -988,10 +1014,7 @@ fn table_cell(slot: &Slot<'_>, width: usize, size: u8, keep_next: bool) -> Table
         }
     };
     let empty = || {
-        let p = Paragraph::new()
-            .style(ids::TABLE_TEXT)
-            .size(half_points(size))
-            .line_spacing(exact(size, st::TABLE_LINE_SPACING));
+        let p = Paragraph::new().style(&table_style(size));
         if keep_next {
             p.keep_next(true)
         } else {
