@@ -1080,6 +1080,17 @@ fn draft_header() -> Header {
 /// [`pack`] adds the theme part and leaves out parts nothing refers to.
 /// (Sections keep their footer because [`section`] writes the references itself rather
 /// than through docx-rs's `Section`, which drops a footer given together with a header.)
+/// The document's language, Chinese (`w:lang` in the run defaults: spelling, line breaking
+/// and fonts for zh-CN in Word and WPS). It is the last child the defaults have here, so it
+/// goes right before their end, in schema order.
+fn default_language(styles: &str) -> String {
+    const END: &str = "</w:rPr></w:rPrDefault>";
+    match styles.find(END) {
+        Some(i) => format!("{}<w:lang w:val=\"zh-CN\" w:eastAsia=\"zh-CN\" />{}", &styles[..i], &styles[i..]),
+        None => styles.to_string(),
+    }
+}
+
 fn finish(mut x: XMLDocx, meta: &Meta, header_rows: &[usize]) -> XMLDocx {
     let document = schema_order(&utf8(&x.document));
     let document = repeat_header_rows(&grid_col_width_only(&document), header_rows);
@@ -1087,7 +1098,7 @@ fn finish(mut x: XMLDocx, meta: &Meta, header_rows: &[usize]) -> XMLDocx {
     let mut para_id = 0;
     x.document = renumber_para_ids(&document, &mut para_id).into_bytes();
     let styles = without_empty(&schema_order(&paragraph_defaults(&utf8(&x.styles))), "w:pPr", "w:rPr");
-    let styles = default_paragraph_style(&styles, ids::NORMAL);
+    let styles = default_language(&default_paragraph_style(&styles, ids::NORMAL));
     x.styles = first_line_chars(&styles, ids::BODY, u16::from(st::INDENT_CHARS) * 100).into_bytes();
     x.font_table = FONT_TABLE.as_bytes().to_vec();
     x.settings = schema_order(&utf8(&x.settings)).into_bytes();
