@@ -339,6 +339,12 @@ pub const MAX_EXPANDED_BYTES: u64 = 2 * MAX_FILE_BYTES;
 /// [`MAX_NESTING`] (the YAML deserialiser is quadratic in the depth), and aliases that expand
 /// beyond [`MAX_EXPANDED_BYTES`] ("billion laughs"; serde would expand them in memory).
 /// Syntax errors are left to serde's report. Returns the file's source map, indexed on the same pass.
+/// A Unicode noncharacter: U+FDD0–U+FDEF and the last two code points of every plane.
+fn is_noncharacter(c: char) -> bool {
+    let u = c as u32;
+    (0xFDD0..=0xFDEF).contains(&u) || u & 0xFFFE == 0xFFFE
+}
+
 fn precheck_yaml(name: &str, text: &str) -> Result<SourceMap, Diagnostic> {
     use saphyr_parser::{Event, Parser};
     let at = |line: usize, col: usize| Loc { file: name.into(), line, col };
@@ -395,6 +401,17 @@ fn precheck_yaml(name: &str, text: &str) -> Result<SourceMap, Diagnostic> {
                 format!("aliases expand this file beyond {MAX_EXPANDED_BYTES} bytes"),
             )
             .with_hint("write the values out instead of repeating `*alias` references"));
+        }
+        // A noncharacter (U+FFFE, U+FFFF, U+FDD0–U+FDEF …), written as an escape: no font
+        // draws it and no reader expects it in a text.
+        if let Event::Scalar(value, ..) = &event {
+            if let Some(c) = value.chars().find(|&c| is_noncharacter(c)) {
+                return Err(Diagnostic::error(
+                    at(span.start.line(), span.start.col() + 1),
+                    format!("U+{:04X} is a Unicode noncharacter, not text", c as u32),
+                )
+                .with_hint("remove it (often the residue of a broken byte-order mark or conversion)"));
+            }
         }
         // A node inside a mapping is alternately a key and a value.
         let is_node = matches!(event, Event::MappingStart(..) | Event::SequenceStart(..) | Event::Scalar(..) | Event::Alias(..));

@@ -358,3 +358,20 @@ fn page_labels_follow_the_printed_numbers() {
     let labelled = raw.matches("<</Type/PageLabel/S/D/St ").count();
     assert!(labelled >= 1 && labelled <= pages, "{labelled} labels for {pages} pages");
 }
+
+/// A combining mark the fonts lack is named (and found where it is written as an escape),
+/// not the base letter before it, which every font has.
+#[test]
+fn a_missing_combining_mark_is_named_not_its_base_letter() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("mark");
+    copy_dir(Path::new("tests/fixtures/clean"), &dir);
+    let f = dir.join("explanation.yaml");
+    let text = std::fs::read_to_string(&f).unwrap().replacen("other_matters: \"无\"", "other_matters: \"无Z\\u20D2\"", 1);
+    std::fs::write(&f, text).unwrap();
+    let out = juesuan(&["build", dir.to_str().unwrap(), "-o", tmp.path().join("out").to_str().unwrap(), "--format", "pdf"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("U+20D2") && err.contains("explanation.yaml:48:"), "{err}");
+    assert!(!err.contains("U+005A"), "the base letter accused: {err}");
+}

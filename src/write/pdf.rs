@@ -190,12 +190,31 @@ fn scan(frame: &Frame, out: &mut Vec<char>) {
         match item {
             FrameItem::Group(g) => scan(&g.frame, out),
             FrameItem::Text(t) => {
-                for g in t.glyphs.iter().filter(|g| g.id == 0) {
-                    out.extend(t.text[g.range()].chars().filter(|c| !c.is_whitespace()));
+                // Consecutive missing glyphs are one stretch: a cluster that no font covers
+                // (`Z` + a combining mark) comes out as tofu for each of its characters, and the
+                // mark is what the fonts lack, not a base letter every font has.
+                let mut stretch = String::new();
+                for g in t.glyphs.iter() {
+                    if g.id == 0 {
+                        stretch.push_str(&t.text[g.range()]);
+                    } else {
+                        missing_in(&std::mem::take(&mut stretch), out);
+                    }
                 }
+                missing_in(&stretch, out);
             }
             _ => {}
         }
+    }
+}
+
+/// The characters of a stretch of missing glyphs to report: ASCII only where it is all there is.
+fn missing_in(stretch: &str, out: &mut Vec<char>) {
+    let chars = stretch.chars().filter(|c| !c.is_whitespace());
+    if stretch.chars().any(|c| !c.is_ascii()) {
+        out.extend(chars.filter(|c| !c.is_ascii()));
+    } else {
+        out.extend(chars);
     }
 }
 
