@@ -22,3 +22,4 @@ pub mod sample;
 pub mod scaffold;
 pub mod watch;
 pub mod batch;
+pub mod xlsx;

@@ -100,6 +100,30 @@ enum Command {
         #[arg(long)]
         shard: Option<juesuan::batch::Shard>,
     },
+    /// Write every form of the department's layout as a sheet of one workbook (OUT/<folder>.xlsx).
+    Export {
+        /// Department folder.
+        dir: PathBuf,
+        /// Output folder.
+        #[arg(short, long, default_value = "out")]
+        output: PathBuf,
+        /// A layout folder instead of the layout department.yaml names (docs/layouts.md).
+        #[arg(long)]
+        layout: Option<PathBuf>,
+    },
+    /// Read the forms of a workbook (.xlsx) into a department folder's tables/*.yaml.
+    Import {
+        /// The workbook (ours from `export`, or a department's own).
+        workbook: PathBuf,
+        /// Department folder to write into (holding department.yaml).
+        dir: PathBuf,
+        /// Replace files that hold other figures (each is kept as NAME.yaml.bak).
+        #[arg(long)]
+        force: bool,
+        /// A layout folder instead of the layout department.yaml names (docs/layouts.md).
+        #[arg(long)]
+        layout: Option<PathBuf>,
+    },
     /// Compile a Typst file (e.g. from --emit-typst) with the embedded fonts: the benchmark's floor.
     #[command(hide = true)]
     CompileTypst {
@@ -229,6 +253,8 @@ fn main() -> ExitCode {
             None => usage("no department folder given and data/ does not hold exactly one"),
         },
         Command::Batch { root, out, jobs, shard } => run_batch(&root, &out, jobs, shard),
+        Command::Export { dir, output, layout } => run_export(&dir, &output, layout.as_deref()),
+        Command::Import { workbook, dir, force, layout } => run_import(&workbook, &dir, force, layout.as_deref()),
         Command::CompileTypst { file, output } => run_compile_typst(&file, &output),
         Command::GenSample { out, count, rows, projects } => run_gen(&out, count, rows, projects),
     }
@@ -498,4 +524,64 @@ fn run_gen(out: &Path, count: usize, rows: usize, projects: usize) -> ExitCode {
     }
     eprintln!("wrote {count} departments under {}", out.display());
     ExitCode::SUCCESS
+}
+
+fn run_export(dir: &Path, out: &Path, layout: Option<&Path>) -> ExitCode {
+    let (_, view, findings) = match build::prepare(dir, layout) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let errors = count_errors(&findings);
+    if errors > 0 {
+        eprintln!("check: {errors} errors, {} warnings (run `juesuan check {}` for the list)", findings.len() - errors, dir.display());
+    }
+    match juesuan::xlsx::export::forms_workbook(&view) {
+        Ok(bytes) => write_all(out, &[Output { name: format!("{}.xlsx", build::stem_of(dir)), bytes }], 0),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_import(workbook: &Path, dir: &Path, force: bool, layout: Option<&Path>) -> ExitCode {
+    use juesuan::xlsx::import;
+    let imported = import::layout_of(dir, layout).and_then(|l| import::read(workbook, &workbook.display().to_string(), &l));
+    let imported = match imported {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("{e}");
+            eprintln!("nothing written");
+            return ExitCode::from(2);
+        }
+    };
+    match import::write(dir, &imported, force) {
+        Ok(done) => {
+            println!("import report for {}:", workbook.display());
+            for f in &done.files {
+                println!("  wrote {}", dir.join(f).display());
+            }
+            for f in &done.unchanged {
+                println!("  unchanged {}", dir.join(f).display());
+            }
+            for f in &done.backups {
+                println!("  kept the previous file as {}", dir.join(f).display());
+            }
+            if imported.report.is_empty() {
+                println!("  every sheet, row and column was taken");
+            }
+            for l in &imported.report {
+                println!("  {l}");
+            }
+            eprintln!("next: juesuan check {}", dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
