@@ -487,17 +487,18 @@ fn import_form(cx: &mut Cx, f: &Form, layout: &Layout) -> Option<String> {
         FormKind::BasicDetail => basic_detail(cx, f, layout),
         FormKind::ThreePublic => three_public(cx, f),
         FormKind::Statistics => statistics(cx, f),
-        FormKind::Summary | FormKind::FiscalSummary => {
-            let at = cx.place.sheet(&cx.sheet.name);
-            cx.report.push(format!("{at}: form `{}` is not imported yet (its figures come from its own YAML file; keep it)", f.title));
-            return None;
-        }
+        FormKind::Summary => summary(cx, f, layout),
+        FormKind::FiscalSummary => fiscal_summary(cx, f, layout),
     };
     (cx.errors.len() == before).then_some(yaml).flatten()
 }
 
+/// An amount as the forms print it: at least two decimals (`55.00`, `0.1234`).
 fn dec(d: Decimal) -> String {
-    let n = d.normalize();
+    let mut n = d.normalize();
+    if n.scale() < 2 {
+        n.rescale(2);
+    }
     n.to_string()
 }
 
@@ -512,7 +513,11 @@ fn flow(pairs: &[(String, Decimal)]) -> String {
 }
 
 fn header_comment(cx: &Cx, f: &Form) -> String {
-    format!("# {} ({}), 万元: imported from {} by `juesuan import`.\n", f.title, f.number.as_deref().unwrap_or(""), cx.place.sheet(&cx.sheet.name))
+    {
+    let book = Path::new(cx.place.file).file_name().map_or_else(|| cx.place.file.to_string(), |n| n.to_string_lossy().into_owned());
+    let number = f.number.as_deref().map(|n| format!(" {n}")).unwrap_or_default();
+    format!("# {}{number} (万元), imported from {book}, sheet `{}`, by `juesuan import`.\n", f.title, cx.sheet.name)
+    }
 }
 
 /// A 科目 form: header rows by their labels, columns by header text, 类/款/项 rows, 合计.
@@ -681,6 +686,222 @@ fn code_form(cx: &mut Cx, f: &Form) -> Option<String> {
     Some(y)
 }
 
+/// One side (收入 or 支出) of a 总表: its 项目 column and its figure columns by header text.
+struct Side {
+    label: u32,
+    figures: Vec<(String, u32)>,
+}
+
+/// The header row of a 总表 (the one with 项目 over each side) and its sides; the data rows
+/// start below it (after a 栏次 row).
+fn sides(cx: &mut Cx) -> Option<(u32, u32, Vec<Side>)> {
+    let s = cx.sheet;
+    let head = (0..s.rows().min(30)).find(|&r| (0..s.cols()).filter(|&c| s.label(r, c) == "项目").count() >= 2)?;
+    let mut out: Vec<Side> = Vec::new();
+    for c in 0..s.cols() {
+        let t = s.label(head, c);
+        if t == "项目" {
+            out.push(Side { label: c, figures: Vec::new() });
+        } else if let Some(side) = out.last_mut() {
+            if !t.is_empty() && t != "行次" {
+                side.figures.push((t, c));
+            }
+        }
+    }
+    let mut first = head + 1;
+    while first < s.rows() && (0..s.cols()).any(|c| s.label(first, c) == "栏次") {
+        first += 1;
+    }
+    Some((head, first, out))
+}
+
+/// Reads a 总表's rows: for each side, (row, label without numbering, its figures).
+fn side_rows(cx: &mut Cx, first: u32, sides: &[Side]) -> Vec<Vec<(u32, String, Vec<(String, Option<Decimal>)>)>> {
+    let s = cx.sheet;
+    let figure_cols: Vec<u32> = sides.iter().flat_map(|x| x.figures.iter().map(|(_, c)| *c)).collect();
+    cx.sheet_faults(first..s.rows());
+    cx.merged_figures(first, &figure_cols);
+    let mut out = vec![Vec::new(); sides.len()];
+    for r in first..s.rows() {
+        let lead = s.label(r, 0);
+        if lead.starts_with("注") || lead.starts_with("说明") {
+            let at = cx.at(r, 0);
+            cx.report.push(format!("{at}: note under the form, not imported"));
+            continue;
+        }
+        for (i, side) in sides.iter().enumerate() {
+            let label = s.label(r, side.label);
+            let figs: Vec<(String, Option<Decimal>)> = side.figures.iter().map(|(h, c)| (h.clone(), cx.amount(r, *c, false))).collect();
+            if label.is_empty() {
+                if figs.iter().any(|(_, v)| v.is_some()) {
+                    let at = cx.at(r, side.label);
+                    cx.report.push(format!("{at}: figures without a label, not imported"));
+                }
+                continue;
+            }
+            out[i].push((r, unnumbered(&label).to_string(), figs));
+        }
+    }
+    out
+}
+
+/// `key: value` lines of the present values, indented.
+fn lines(pairs: &[(String, String)], indent: &str) -> String {
+    pairs.iter().map(|(k, v)| format!("{indent}{k}: {v}\n")).collect()
+}
+
+fn class_code<'a>(layout: &'a Layout, label: &str) -> Option<&'a str> {
+    layout.catalog.functional_classes.iter().find(|c| norm(&c.name) == label).map(|c| c.code.as_str())
+}
+
+/// 收入支出决算总表: the fiscal split and the balances are inputs; the totals and the 类
+/// lines go under `printed:`; 上级补助收入 … come from 收入决算表 (reported when not blank).
+fn summary(cx: &mut Cx, f: &Form, layout: &Layout) -> Option<String> {
+    let Some((head, first, sides)) = sides(cx) else {
+        cx.error(0, 0, format!("no header row with 项目 over 收入 and 支出 in the form `{}`", f.title), "");
+        return None;
+    };
+    cx.find_unit(head);
+    if sides.len() != 2 || sides.iter().any(|s| s.figures.len() != 1) {
+        cx.error(head, 0, "expected two sides (收入 and 支出), each 项目 and one figure column", "");
+        return None;
+    }
+    let rows = side_rows(cx, first, &sides);
+    let (mut fiscal, mut inputs, mut printed, mut classes) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (side, list) in rows.iter().enumerate() {
+        for (r, label, figs) in list {
+            let v = figs[0].1;
+            let l = label.as_str();
+            let target: Option<(&mut Vec<(String, String)>, String)> = match (side, l) {
+                (0, "一般公共预算财政拨款收入") => Some((&mut fiscal, "general_budget".into())),
+                (0, "政府性基金预算财政拨款收入") => Some((&mut fiscal, "gov_fund".into())),
+                (0, "国有资本经营预算财政拨款收入") => Some((&mut fiscal, "soe_capital".into())),
+                (0, "本年收入合计") => Some((&mut printed, "income_total".into())),
+                (0, x) if x.starts_with("使用非财政拨款结余") => Some((&mut inputs, "non_fiscal_balance_used".into())),
+                (0, "年初结转和结余") => Some((&mut inputs, "opening_balance".into())),
+                (0, "总计") => Some((&mut printed, "income_grand_total".into())),
+                (0, "上级补助收入" | "事业收入" | "经营收入" | "附属单位上缴收入" | "其他收入") => {
+                    if v.is_some() {
+                        let at = cx.at(*r, sides[0].label);
+                        cx.report.push(format!("{at}: `{l}` comes from 收入决算表, not imported here"));
+                    }
+                    None
+                }
+                (1, "本年支出合计") => Some((&mut printed, "expenditure_total".into())),
+                (1, "结余分配") => Some((&mut inputs, "surplus_distribution".into())),
+                (1, "年末结转和结余") => Some((&mut inputs, "closing_balance".into())),
+                (1, "总计") => Some((&mut printed, "expenditure_grand_total".into())),
+                (1, x) => match class_code(layout, x) {
+                    Some(code) => Some((&mut classes, format!("\"{code}\""))),
+                    None => {
+                        let at = cx.at(*r, sides[1].label);
+                        cx.report.push(format!("{at}: `{x}` is not a line of the form, not imported"));
+                        None
+                    }
+                },
+                (_, x) => {
+                    let at = cx.at(*r, sides[side].label);
+                    cx.report.push(format!("{at}: `{x}` is not a line of the form, not imported"));
+                    None
+                }
+            };
+            if let (Some((list, key)), Some(v)) = (target, v) {
+                list.push((key, dec(v)));
+            }
+        }
+    }
+    let mut y = header_comment(cx, f);
+    let flow_s = |p: &[(String, String)]| format!("{{{}}}", p.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", "));
+    y.push_str(&format!("fiscal_income: {}\n", flow_s(&fiscal)));
+    y.push_str(&lines(&inputs, ""));
+    if !classes.is_empty() {
+        printed.push(("by_class".into(), flow_s(&classes)));
+    }
+    if !printed.is_empty() {
+        y.push_str("printed:\n");
+        y.push_str(&lines(&printed, "  "));
+    }
+    Some(y)
+}
+
+/// 财政拨款收入支出决算总表: the 一般公共预算 and 国有资本经营 balances are inputs (the
+/// income split is 收入支出决算总表's, the 政府性基金 balances 政府性基金表's); totals and 类
+/// lines go under `printed:`.
+fn fiscal_summary(cx: &mut Cx, f: &Form, layout: &Layout) -> Option<String> {
+    let Some((head, first, sides)) = sides(cx) else {
+        cx.error(0, 0, format!("no header row with 项目 over 收入 and 支出 in the form `{}`", f.title), "");
+        return None;
+    };
+    cx.find_unit(head);
+    let kind = |h: &str| match h {
+        "合计" => Some("total"),
+        "一般公共预算财政拨款" => Some("general_budget"),
+        "政府性基金预算财政拨款" => Some("gov_fund"),
+        "国有资本经营预算财政拨款" => Some("soe_capital"),
+        _ => None,
+    };
+    if sides.len() != 2 || sides[0].figures.len() != 1 || sides[1].figures.iter().any(|(h, _)| kind(h).is_none()) {
+        cx.error(head, 0, "expected two sides: 收入 (项目, one figure column) and 支出 (项目, 合计 and the three kinds of 财政拨款)", "");
+        return None;
+    }
+    let rows = side_rows(cx, first, &sides);
+    let (mut opening, mut closing, mut printed, mut classes) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let kinds_of = |figs: &[(String, Option<Decimal>)]| -> Vec<(String, Decimal)> {
+        figs.iter().filter_map(|(h, v)| Some((kind(h)?.to_string(), (*v)?))).collect()
+    };
+    let mut after_opening = false;
+    for (r, l, figs) in &rows[0] {
+        let v = figs[0].1;
+        match l.as_str() {
+            "本年收入合计" => printed.extend(v.map(|v| ("income_total".to_string(), dec(v)))),
+            "总计" => printed.extend(v.map(|v| ("income_grand_total".to_string(), dec(v)))),
+            "年初财政拨款结转和结余" => after_opening = true,
+            "一般公共预算财政拨款" if after_opening => opening.extend(v.map(|v| ("general_budget".to_string(), v))),
+            "国有资本经营预算财政拨款" if after_opening => opening.extend(v.map(|v| ("soe_capital".to_string(), v))),
+            "政府性基金预算财政拨款" if after_opening => {
+                if v.is_some() {
+                    let at = cx.at(*r, sides[0].label);
+                    cx.report.push(format!("{at}: the 政府性基金 balance comes from 政府性基金预算财政拨款收入支出决算表, not imported here"));
+                }
+            }
+            "一般公共预算财政拨款" | "政府性基金预算财政拨款" | "国有资本经营预算财政拨款" => {}
+            x => {
+                let at = cx.at(*r, sides[0].label);
+                cx.report.push(format!("{at}: `{x}` is not a line of the form, not imported"));
+            }
+        }
+    }
+    for (r, l, figs) in &rows[1] {
+        let k = kinds_of(figs);
+        match l.as_str() {
+            "本年支出合计" if !k.is_empty() => printed.push(("expenditure_total".into(), flow(&k))),
+            "总计" if !k.is_empty() => printed.push(("expenditure_grand_total".into(), flow(&k))),
+            "年末财政拨款结转和结余" => closing.extend(k.into_iter().filter(|(x, _)| x == "general_budget" || x == "soe_capital")),
+            "本年支出合计" | "总计" => {}
+            x => match class_code(layout, x) {
+                Some(code) if !k.is_empty() => classes.push((format!("\"{code}\""), flow(&k))),
+                Some(_) => {}
+                None => {
+                    let at = cx.at(*r, sides[1].label);
+                    cx.report.push(format!("{at}: `{x}` is not a line of the form, not imported"));
+                }
+            },
+        }
+    }
+    let mut y = header_comment(cx, f);
+    y.push_str(&format!("opening: {}\n", flow(&opening)));
+    y.push_str(&format!("closing: {}\n", flow(&closing)));
+    if !printed.is_empty() || !classes.is_empty() {
+        y.push_str("printed:\n");
+        y.push_str(&lines(&printed, "  "));
+        if !classes.is_empty() {
+            y.push_str("  by_class:\n");
+            y.push_str(&lines(&classes, "    "));
+        }
+    }
+    Some(y)
+}
+
 /// 基本支出明细: every cell holding a 经济分类 code, its name and its figure beside it.
 fn basic_detail(cx: &mut Cx, f: &Form, layout: &Layout) -> Option<String> {
     let s = cx.sheet;
@@ -731,7 +952,15 @@ fn basic_detail(cx: &mut Cx, f: &Form, layout: &Layout) -> Option<String> {
     cx.merged_figures(head + 1, &figure_cols.into_iter().collect::<Vec<_>>());
     let mut y = header_comment(cx, f);
     let q = |v: &[(String, Decimal)]| v.iter().map(|(k, d)| format!("\"{k}\": {}", dec(*d))).collect::<Vec<_>>().join(", ");
-    y.push_str(&format!("amounts: {{{}}}\n", q(&amounts)));
+    amounts.sort();
+    if amounts.is_empty() {
+        y.push_str("amounts: {}\n");
+    } else {
+        y.push_str("amounts:\n");
+        for (code, v) in &amounts {
+            y.push_str(&format!("  \"{code}\": {}   # {}\n", dec(*v), known.get(code.as_str()).copied().unwrap_or("")));
+        }
+    }
     let mut printed = Vec::new();
     if !classes.is_empty() {
         printed.push(format!("classes: {{{}}}", q(&classes)));
@@ -760,7 +989,8 @@ fn three_public(cx: &mut Cx, f: &Form) -> Option<String> {
     let mut side: BTreeMap<&str, Vec<(String, Decimal)>> = BTreeMap::new();
     let mut cols = Vec::new();
     for c in 0..s.cols() {
-        let above: Vec<String> = (head_top..data).map(|r| s.shown_label(r, c)).collect();
+        // Every header text above the figure (the item may sit above the 预算数 row).
+        let above: Vec<String> = (0..data).map(|r| s.shown_label(r, c)).collect();
         let which = if above.iter().any(|t| t.contains("预算数")) { "budget" } else if above.iter().any(|t| t.contains("决算数")) { "actual" } else { continue };
         // The item: the lowest header text naming one (小计 sits under 公务用车…).
         let Some(key) = above.iter().rev().find_map(|t| items.iter().find(|(l, _)| norm(l) == *t).map(|(_, k)| *k)) else { continue };
@@ -861,14 +1091,16 @@ fn statistics(cx: &mut Cx, f: &Form) -> Option<String> {
         }
     }
     let mut y = header_comment(cx, f);
+    let counts = |v: &[(String, Decimal)]| format!("{{{}}}", v.iter().map(|(k, d)| format!("{k}: {}", d.normalize())).collect::<Vec<_>>().join(", "));
     y.push_str(&format!("procurement: {}\n", flow(&proc_)));
     y.push_str(&format!("operating_funds: {}\n", flow(&ops)));
-    y.push_str(&format!("vehicles: {}   # 辆\n", flow(&veh)));
+    y.push_str(&format!("vehicles: {}   # 辆\n", counts(&veh)));
     if let Some(e) = equipment {
-        y.push_str(&format!("equipment_over_1m: {}\n", dec(e)));
+        y.push_str(&format!("equipment_over_1m: {}   # 台/套\n", e.normalize()));
     }
+    let printed: Vec<String> = printed.iter().map(|(k, d)| if k == "vehicles_total" { format!("{k}: {}", d.normalize()) } else { format!("{k}: {}", dec(*d)) }).collect();
     if !printed.is_empty() {
-        y.push_str(&format!("printed: {}\n", flow(&printed)));
+        y.push_str(&format!("printed: {{{}}}\n", printed.join(", ")));
     }
     Some(y)
 }
