@@ -378,7 +378,7 @@ impl Cx<'_> {
         if let (Some(start), Some(_)) = (s.formulas.start(), s.formulas.end()) {
             for (r, c, f) in s.formulas.used_cells() {
                 let (r, c) = (r as u32 + start.0, c as u32 + start.1);
-                if !f.is_empty() && matches!(s.get(r, c), Data::Empty) {
+                if !f.is_empty() && matches!(s.get(r, c), Data::Empty | Data::String(_) if text_of(s.get(r, c)).is_empty()) {
                     self.error(r, c, format!("formula `={f}` has no computed value saved with it"), "open the workbook in Excel, WPS or LibreOffice and save it (that stores every formula's value), or paste the values");
                 }
             }
@@ -561,10 +561,14 @@ fn code_form(cx: &mut Cx, f: &Form) -> Option<String> {
     for col in &f.columns {
         let label = norm(&col.label);
         let group = col.group.as_deref().map(norm);
-        let hit = (0..s.cols()).filter(|c| !used.contains(c)).find(|&c| {
-            let t = texts(c);
-            t.last() == Some(&label) && group.as_ref().is_none_or(|g| t.contains(g))
-        });
+        // Under its group's label where the header has one (小计 of 本年支出), else by its own.
+        let find = |with_group: bool| {
+            (0..s.cols()).filter(|c| !used.contains(c)).find(|&c| {
+                let t = texts(c);
+                t.last() == Some(&label) && (!with_group || group.as_ref().is_none_or(|g| t.contains(g)))
+            })
+        };
+        let hit = find(true).or_else(|| find(false));
         match hit {
             Some(c) => {
                 used.insert(c);
