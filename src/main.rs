@@ -100,7 +100,8 @@ enum Command {
         #[arg(long)]
         shard: Option<juesuan::batch::Shard>,
     },
-    /// Write every form of the department's layout as a sheet of one workbook (OUT/<folder>.xlsx).
+    /// Write every form of the department's layout as a sheet of one workbook (OUT/<folder>.xlsx),
+    /// and the 自评报告' two tables, a sheet per project (OUT/<folder>-projects.xlsx).
     Export {
         /// Department folder.
         dir: PathBuf,
@@ -538,8 +539,17 @@ fn run_export(dir: &Path, out: &Path, layout: Option<&Path>) -> ExitCode {
     if errors > 0 {
         eprintln!("check: {errors} errors, {} warnings (run `juesuan check {}` for the list)", findings.len() - errors, dir.display());
     }
-    match juesuan::xlsx::export::forms_workbook(&view) {
-        Ok(bytes) => write_all(out, &[Output { name: format!("{}.xlsx", build::stem_of(dir)), bytes }], 0),
+    let stem = build::stem_of(dir);
+    let books = juesuan::xlsx::export::forms_workbook(&view).and_then(|forms| {
+        let mut outputs = vec![Output { name: format!("{stem}.xlsx"), bytes: forms }];
+        // The 自评报告' tables, where the booklet attaches them.
+        if let Some(bytes) = juesuan::xlsx::export::projects_workbook(&view)? {
+            outputs.push(Output { name: format!("{stem}-projects.xlsx"), bytes });
+        }
+        Ok(outputs)
+    });
+    match books {
+        Ok(outputs) => write_all(out, &outputs, 0),
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)

@@ -217,6 +217,27 @@ for path in sys.argv[1:]:
     }
 }
 
+#[test]
+fn the_reports_tables_go_to_a_second_workbook() {
+    let tmp = tempfile::tempdir().unwrap();
+    export(&data("lanxian-kfq-2024"), &tmp.path().join("x"));
+    let book = tmp.path().join("x/lanxian-kfq-2024-projects.xlsx");
+    let mut b: Xlsx<_> = Xlsx::new(std::io::Cursor::new(std::fs::read(&book).unwrap())).unwrap();
+    let names = b.sheet_names();
+    assert_eq!(names.len(), 28, "a sheet per project");
+    assert_eq!(names[0], "p01");
+    let r = b.worksheet_range("p01").unwrap();
+    let row = |label: &str| (0..r.height() as u32).find(|&i| r.get_value((i, 0)) == Some(&Data::String(label.into()))).unwrap();
+    let total = row("合计");
+    // 全年预算数 59,040 元 as a number (grouped on screen), 执行率 100.
+    assert_eq!(r.get_value((total, 3)), Some(&Data::Float(59040.0)));
+    assert_eq!(r.get_value((total, 6)), Some(&Data::Float(100.0)));
+    assert!(row("（二）绩效指标完成情况") > total);
+    // The Shanghai booklets attach no reports: no second workbook.
+    export(&data("putuo-planning-2024"), &tmp.path().join("x"));
+    assert!(!tmp.path().join("x/putuo-planning-2024-projects.xlsx").exists());
+}
+
 // ---------------------------------------------------------------------------------------
 // Workbooks written here: the seed's export read with calamine, changed, written again.
 

@@ -89,6 +89,62 @@ pub fn forms_workbook(v: &View) -> Result<Vec<u8>, ExportError> {
     Ok(wb.save_to_buffer()?)
 }
 
+const PROJECT_MARK: &str = "xlsx-project";
+
+/// The 自评报告' tables (预算执行情况, 绩效指标完成情况) of every project, a sheet each named
+/// by the project's id; `None` when the department's booklet attaches none.
+pub fn projects_workbook(v: &View) -> Result<Option<Vec<u8>>, ExportError> {
+    use minijinja::value::Value;
+    if v.projects.is_empty() {
+        return Ok(None);
+    }
+    let src = format!(
+        "{{% import \"report.jinja\" as r %}}{{% for p in v.projects %}}<anchor name=\"{PROJECT_MARK}\"/>\n{{{{ r.report(p, v) }}}}\n{{% endfor %}}"
+    );
+    let env = v.layout.environment();
+    let ctx = minijinja::context! { v => Value::from_serialize(v), layout => Value::from_serialize(&v.layout.spec) };
+    let markup = env.render_str(&src, ctx).map_err(|e| ExportError(format!("template error (a bug in report.jinja): {e:#}")))?;
+    let blocks = crate::render::markup::parse(&markup).map_err(|e| ExportError(format!("markup from report.jinja: {e}")))?;
+    let mut reports: Vec<Vec<Block>> = Vec::new();
+    for b in blocks {
+        match b {
+            Block::Anchor { name } if name == PROJECT_MARK => reports.push(Vec::new()),
+            b => {
+                if let Some(last) = reports.last_mut() {
+                    last.push(b);
+                }
+            }
+        }
+    }
+    let mut wb = Workbook::new();
+    wb.set_properties(&properties(v, format!("{}{}年度项目支出绩效自评表", v.info.name, v.info.year))?);
+    let mut taken: Vec<String> = Vec::new();
+    for (p, blocks) in v.projects.iter().zip(reports) {
+        // The name, 项目单位 and 主管部门, then each table under its heading.
+        let mut keep: Vec<Block> = vec![Block::Heading { level: 2, text: p.name.clone(), outline: false, align: Align::Center }];
+        for line in [format!("项目单位：{}", p.unit), format!("主管部门：{}", p.authority), "金额单位：元".to_string()] {
+            keep.push(Block::Paragraph { style: ParaStyle::Plain, align: Some(Align::Left), runs: vec![Run::Text(line)] });
+        }
+        let mut heading: Option<Block> = None;
+        for b in blocks {
+            match b {
+                Block::Heading { .. } => heading = Some(b),
+                Block::Table(_) => {
+                    keep.extend(heading.take());
+                    keep.push(b);
+                }
+                _ => {}
+            }
+        }
+        let name = super::sheet_name(&p.id, &taken);
+        taken.push(name.clone());
+        let ws = wb.add_worksheet();
+        ws.set_name(&name)?;
+        write_sheet(ws, &keep)?;
+    }
+    Ok(Some(wb.save_to_buffer()?))
+}
+
 /// Title, author and a creation date from the data (never the clock).
 pub(crate) fn properties(v: &View, title: String) -> Result<DocProperties, ExportError> {
     let (y, m, d) = v
@@ -107,6 +163,7 @@ pub(crate) fn properties(v: &View, title: String) -> Result<DocProperties, Expor
 /// Cell formats, made once per sheet.
 struct Formats {
     title: Format,
+    heading: Format,
     right: Format,
     center: Format,
     left: Format,
@@ -120,6 +177,7 @@ fn base() -> Format {
 fn formats() -> Formats {
     Formats {
         title: base().set_font_size(16).set_bold().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter),
+        heading: base().set_font_size(11).set_bold().set_align(FormatAlign::Left).set_align(FormatAlign::VerticalCenter),
         right: base().set_align(FormatAlign::Right).set_align(FormatAlign::VerticalCenter),
         center: base().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter),
         left: base().set_align(FormatAlign::Left).set_align(FormatAlign::VerticalCenter),
@@ -129,7 +187,7 @@ fn formats() -> Formats {
 
 /// A table cell's format: thin borders, the cell's alignment, bold for header cells, and
 /// the number format of a figure printed with `decimals` places.
-fn cell_format(align: Align, strong: bool, decimals: Option<u32>) -> Format {
+fn cell_format(align: Align, strong: bool, number: Option<NumberShape>) -> Format {
     let mut f = base().set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter).set_text_wrap();
     f = match align {
         Align::Left => f.set_align(FormatAlign::Left),
@@ -139,10 +197,45 @@ fn cell_format(align: Align, strong: bool, decimals: Option<u32>) -> Format {
     if strong {
         f = f.set_bold();
     }
-    if let Some(d) = decimals {
-        f = f.set_num_format(if d == 0 { "0".to_string() } else { format!("0.{}", "0".repeat(d as usize)) });
+    if let Some(n) = number {
+        let frac = if n.decimals == 0 { String::new() } else { format!(".{}", "0".repeat(n.decimals as usize)) };
+        let int = if n.grouped { "#,##0" } else { "0" };
+        let pct = if n.percent { "%" } else { "" };
+        f = f.set_num_format(format!("{int}{frac}{pct}"));
     }
     f
+}
+
+/// How a figure was printed: its decimals, thousands separators, a percent sign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumberShape {
+    /// Decimal places printed.
+    pub decimals: u32,
+    /// `1,500,000`
+    pub grouped: bool,
+    /// `29.39%` (the cell holds 0.2939)
+    pub percent: bool,
+}
+
+/// A printed figure of a table as a number and the shape to print it in again: plain
+/// (`24557.16`), grouped (`1,500,000`, correctly only) or a percentage (`29.39%`).
+pub fn report_figure(text: &str) -> Option<(Decimal, NumberShape)> {
+    let t = text.trim();
+    let (body, percent) = match t.strip_suffix('%') {
+        Some(b) => (b, true),
+        None => (t, false),
+    };
+    let grouped = body.contains(',');
+    let plain = if grouped {
+        // Only correct grouping (the strict parser's rule); anything else stays text.
+        crate::money::parse_amount(body).ok().filter(|m| m.unit.is_none())?;
+        body.replace(',', "")
+    } else {
+        body.to_string()
+    };
+    let (d, decimals) = figure(&plain)?;
+    let value = if percent { d / Decimal::from(100) } else { d };
+    Some((value, NumberShape { decimals, grouped, percent }))
 }
 
 /// A printed figure as a number: plain decimal text (`24557.16`, `-1.10`, `2`), nothing else
@@ -177,7 +270,8 @@ fn para_text(runs: &[Run]) -> String {
 /// Writes one drawn form into `ws`.
 fn write_sheet(ws: &mut Worksheet, blocks: &[Block]) -> Result<(), ExportError> {
     let fm = formats();
-    let table = blocks.iter().find_map(|b| if let Block::Table(t) = b { Some(t) } else { None });
+    // The widest table sets the columns (a 自评报告 sheet holds two tables).
+    let table = blocks.iter().filter_map(|b| if let Block::Table(t) = b { Some(t) } else { None }).max_by_key(|t| t.widths.len());
     let ncols = table.map_or(1, |t| t.widths.len().max(1)) as u16;
     let landscape = blocks.iter().any(|b| matches!(b, Block::Orientation { landscape: true }));
     // Column widths in characters, the table's proportions over the printable width.
@@ -207,9 +301,14 @@ fn write_sheet(ws: &mut Worksheet, blocks: &[Block]) -> Result<(), ExportError> 
     };
     for b in blocks {
         match b {
-            Block::Heading { text, .. } => {
+            Block::Heading { text, level, .. } if *level <= 2 => {
                 span(ws, row, 0, last, text, &fm.title)?;
                 ws.set_row_height(row, 28)?;
+                row += 1;
+            }
+            Block::Heading { text, .. } => {
+                span(ws, row, 0, last, text, &fm.heading)?;
+                ws.set_row_height(row, 20)?;
                 row += 1;
             }
             Block::Paragraph { style, align, runs } => {
@@ -277,8 +376,8 @@ fn write_table(ws: &mut Worksheet, t: &Table, start: u32) -> Result<u32, ExportE
                     *x = true;
                 }
             }
-            let number = if cell.align == Align::Right { figure(&cell.text) } else { None };
-            let f = cell_format(cell.align, cell.strong, number.map(|(_, d)| d));
+            let number = if cell.align == Align::Right { report_figure(&cell.text) } else { None };
+            let f = cell_format(cell.align, cell.strong, number.map(|n| n.1));
             let (c0, c1) = (c as u16, (c + cs - 1) as u16);
             let r1 = r + rs as u32 - 1;
             if cs > 1 || rs > 1 {
@@ -314,6 +413,16 @@ mod tests {
         assert_eq!(figure(""), None);
         assert_eq!(figure("1,500"), None);
         assert_eq!(figure("1."), None);
+    }
+
+    #[test]
+    fn report_figures() {
+        let (d, n) = report_figure("1,500,000").unwrap();
+        assert_eq!((d, n.grouped, n.decimals, n.percent), (Decimal::from(1_500_000), true, 0, false));
+        let (d, n) = report_figure("29.39%").unwrap();
+        assert_eq!((d, n.percent, n.decimals), (Decimal::new(2939, 4), true, 2));
+        assert_eq!(report_figure("1,5000"), None);
+        assert_eq!(report_figure("=3人"), None);
     }
 
     #[test]
