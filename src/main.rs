@@ -559,7 +559,7 @@ fn run_export(dir: &Path, out: &Path, layout: Option<&Path>) -> ExitCode {
 
 fn run_import(workbook: &Path, dir: &Path, force: bool, layout: Option<&Path>) -> ExitCode {
     use juesuan::xlsx::import;
-    let imported = import::layout_of(dir, layout).and_then(|l| import::read(workbook, &workbook.display().to_string(), &l));
+    let imported = import::layout_of(dir, layout).and_then(|(l, year)| import::read(workbook, &workbook.display().to_string(), &l, year));
     let imported = match imported {
         Ok(i) => i,
         Err(e) => {

@@ -631,3 +631,135 @@ fn a_departments_own_workbook() {
     let now: Vec<String> = findings(&dept).into_iter().filter(|f| f.contains("05-general-budget")).collect();
     assert_eq!(seed, now);
 }
+
+// ---------------------------------------------------------------------------------------
+// 项目支出绩效自评表
+
+/// A copy of the seed without its project files, and the seed's projects workbook.
+fn projects_setup() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    export(&data("lanxian-kfq-2024"), &tmp.path().join("x"));
+    let book = tmp.path().join("x/lanxian-kfq-2024-projects.xlsx");
+    let dept = tmp.path().join("dept").join("lanxian-kfq-2024");
+    copy_dir(&data("lanxian-kfq-2024"), &dept);
+    for f in std::fs::read_dir(dept.join("projects")).unwrap().flatten() {
+        std::fs::remove_file(f.path()).unwrap();
+    }
+    (tmp, book, dept)
+}
+
+#[test]
+fn projects_round_trip() {
+    let (tmp, book, dept) = projects_setup();
+    let r = run(&["import", &book.to_string_lossy(), &dept.to_string_lossy()], LIMIT);
+    ok(&r, "import of the projects workbook");
+    assert!(r.stdout.contains("every sheet, row and column was taken"), "{}", r.stdout);
+    assert_eq!(std::fs::read_dir(dept.join("projects")).unwrap().count(), 28);
+    // The tables travel; the report's prose (三.3–三.5 as printed) does not: only findings
+    // on that prose go.
+    let of_projects = |d: &Path| findings(d).into_iter().filter(|f| f.contains("D/projects/")).collect::<Vec<_>>();
+    let before = of_projects(&data("lanxian-kfq-2024"));
+    let after = of_projects(&dept);
+    for f in &after {
+        assert!(before.contains(f), "new finding: {f}");
+    }
+    for f in before.iter().filter(|f| !after.contains(f)) {
+        assert!(f.contains("三."), "a finding on the tables was lost: {f}");
+    }
+    assert!(!after.is_empty(), "the tables' own findings stay");
+    // Exported again, the tables are the same workbook.
+    export(&dept, &tmp.path().join("again"));
+    let again = tmp.path().join("again/lanxian-kfq-2024-projects.xlsx");
+    assert_eq!(std::fs::read(&book).unwrap(), std::fs::read(&again).unwrap(), "the same 自评表 workbook");
+}
+
+fn text(s: &mut SheetModel, r: u32, c: u32, t: &str) {
+    s.cells.insert((r, c), Data::String(t.into()));
+}
+
+fn num(s: &mut SheetModel, r: u32, c: u32, x: f64) {
+    s.cells.insert((r, c), Data::Float(x));
+}
+
+/// A 项目支出绩效自评表 as departments fill it in: 万元, 年初预算数 without its two parts, a
+/// 项目资金 cell merged down the 资金 rows, 分值 columns, 执行率 as `100%`, a 总分 row.
+fn standard_form(weight: Data) -> SheetModel {
+    let mut s = SheetModel { name: "驻村补助".into(), cells: BTreeMap::new(), merges: Vec::new(), hidden: Vec::new(), formulas: Vec::new() };
+    text(&mut s, 0, 0, "项目支出绩效自评表");
+    text(&mut s, 1, 0, "（2024年度）");
+    text(&mut s, 2, 0, "项目名称");
+    text(&mut s, 2, 2, "岚县经开区驻村工作队生活补助经费");
+    text(&mut s, 3, 0, "主管部门");
+    text(&mut s, 3, 2, "岚县经济技术开发区管理委员会");
+    text(&mut s, 3, 5, "实施单位");
+    text(&mut s, 3, 6, "岚县经济技术开发区管理委员会");
+    text(&mut s, 4, 0, "项目资金（万元）");
+    s.merges.push((4, 0, 6, 0));
+    for (c, h) in ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"].iter().enumerate() {
+        text(&mut s, 4, c as u32 + 2, h);
+    }
+    text(&mut s, 5, 1, "年度资金总额");
+    for (c, x) in [6.0, 5.904, 5.904, 10.0].iter().enumerate() {
+        num(&mut s, 5, c as u32 + 2, *x);
+    }
+    text(&mut s, 5, 6, "100%");
+    num(&mut s, 5, 7, 10.0);
+    text(&mut s, 6, 1, "其中：当年财政拨款");
+    for (c, x) in [6.0, 5.904, 5.904].iter().enumerate() {
+        num(&mut s, 6, c as u32 + 2, *x);
+    }
+    text(&mut s, 7, 0, "年度总体目标");
+    text(&mut s, 7, 2, "保障驻村干部生活补助按时足额发放");
+    text(&mut s, 8, 0, "实际完成情况");
+    text(&mut s, 8, 2, "已完成既定目标。");
+    for (c, h) in ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"].iter().enumerate() {
+        text(&mut s, 9, c as u32, h);
+    }
+    let rows = [("产出指标", "数量指标", "驻村干部人数", "=3人", "3", 50.0), ("效益指标", "社会效益", "驻村干部工作积极性", "提高", "达成预期指标", 30.0), ("满意度指标", "服务对象满意度", "驻村干部满意度", "≥98%", "98", 10.0)];
+    for (i, (l1, l2, n, t, a, w)) in rows.iter().enumerate() {
+        let r = 10 + i as u32;
+        for (c, v) in [l1, l2, n, t, a].iter().enumerate() {
+            text(&mut s, r, c as u32, v);
+        }
+        num(&mut s, r, 5, *w);
+        num(&mut s, r, 6, *w);
+    }
+    s.cells.insert((10, 5), weight);
+    text(&mut s, 13, 0, "总分");
+    num(&mut s, 13, 5, 100.0);
+    num(&mut s, 13, 6, 100.0);
+    s
+}
+
+#[test]
+fn a_standard_self_evaluation_form() {
+    let (tmp, _, dept) = projects_setup();
+    let book = tmp.path().join("ziping.xlsx");
+    write_model(&[standard_form(Data::Float(50.0))], &book);
+    let r = run(&["import", &book.to_string_lossy(), &dept.to_string_lossy()], LIMIT);
+    ok(&r, "import of a standard 自评表");
+    for e in ["id `p01`", "no 报告日期", "column `分值` of the 资金 table not imported", "row `总分` below the indicators"] {
+        assert!(r.stdout.contains(e), "expected `{e}` in the report:\n{}", r.stdout);
+    }
+    let y = std::fs::read_to_string(dept.join("projects/p01.yaml")).unwrap();
+    for e in [
+        r#"{source: "当年财政拨款", compiled: 60000, annual_budget: 59040, executed: 59040}"#,
+        "printed: {compiled: 60000, annual_budget: 59040, executed: 59040, rate: 100, score: 10}",
+        r#"goals: {annual: "保障驻村干部生活补助按时足额发放"}"#,
+        r#"completion: "已完成既定目标。""#,
+        r#"{level1: "产出指标", level2: "数量指标", name: "驻村干部人数", target: "=3人", actual: "3", weight: 50, score: 50}"#,
+    ] {
+        assert!(y.contains(e), "expected `{e}` in:\n{y}");
+    }
+    // The department loads with it (check runs: exit 0 or 1, not 2).
+    let r = run(&["check", &dept.to_string_lossy()], LIMIT);
+    assert!(matches!(r.code, Some(0 | 1)), "{}", r.both());
+}
+
+#[test]
+fn bad_self_evaluation_form() {
+    let (tmp, _, dept) = projects_setup();
+    let book = tmp.path().join("bad-ziping.xlsx");
+    write_model(&[standard_form(Data::String("５０".into()))], &book);
+    refused(&book, &dept, &["驻村补助!F11", "full-width"]);
+}

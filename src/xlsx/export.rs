@@ -122,7 +122,7 @@ pub fn projects_workbook(v: &View) -> Result<Option<Vec<u8>>, ExportError> {
     for (p, blocks) in v.projects.iter().zip(reports) {
         // The name, 项目单位 and 主管部门, then each table under its heading.
         let mut keep: Vec<Block> = vec![Block::Heading { level: 2, text: p.name.clone(), outline: false, align: Align::Center }];
-        for line in [format!("项目单位：{}", p.unit), format!("主管部门：{}", p.authority), "金额单位：元".to_string()] {
+        for line in [format!("项目名称：{}", p.name), format!("项目单位：{}", p.unit), format!("主管部门：{}", p.authority), format!("报告日期：{}", p.date_text), "金额单位：元".to_string()] {
             keep.push(Block::Paragraph { style: ParaStyle::Plain, align: Some(Align::Left), runs: vec![Run::Text(line)] });
         }
         let mut heading: Option<Block> = None;

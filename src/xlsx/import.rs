@@ -40,8 +40,8 @@ pub struct Imported {
 }
 
 /// A sheet as read: values, formulas, merged regions, hidden rows.
-struct Sheet {
-    name: String,
+pub(crate) struct Sheet {
+    pub(crate) name: String,
     values: Range<Data>,
     formulas: Range<String>,
     merges: Vec<calamine::Dimensions>,
@@ -49,41 +49,85 @@ struct Sheet {
 }
 
 impl Sheet {
-    fn get(&self, r: u32, c: u32) -> &Data {
+    pub(crate) fn get(&self, r: u32, c: u32) -> &Data {
         self.values.get_value((r, c)).unwrap_or(&Data::Empty)
     }
 
     /// The value shown at (r, c): a cell covered by a merged region shows its top-left's.
-    fn shown(&self, r: u32, c: u32) -> &Data {
+    pub(crate) fn shown(&self, r: u32, c: u32) -> &Data {
         match self.merge_at(r, c) {
             Some(m) => self.get(m.start.0, m.start.1),
             None => self.get(r, c),
         }
     }
 
-    fn merge_at(&self, r: u32, c: u32) -> Option<&calamine::Dimensions> {
+    pub(crate) fn merge_at(&self, r: u32, c: u32) -> Option<&calamine::Dimensions> {
         self.merges.iter().find(|m| m.start.0 <= r && r <= m.end.0 && m.start.1 <= c && c <= m.end.1)
     }
 
     /// Text of a cell with every space removed (labels are compared so).
-    fn label(&self, r: u32, c: u32) -> String {
+    pub(crate) fn label(&self, r: u32, c: u32) -> String {
         norm(&text_of(self.get(r, c)))
     }
 
-    fn shown_label(&self, r: u32, c: u32) -> String {
+    pub(crate) fn shown_label(&self, r: u32, c: u32) -> String {
         norm(&text_of(self.shown(r, c)))
     }
 
-    fn rows(&self) -> u32 {
+    /// The last column of the merged region starting at (r, c), or `c`.
+    pub(crate) fn merge_end(&self, r: u32, c: u32) -> u32 {
+        self.merge_at(r, c).map_or(c, |m| m.end.1)
+    }
+
+    pub(crate) fn rows(&self) -> u32 {
         self.values.end().map_or(0, |e| e.0 + 1)
     }
 
-    fn cols(&self) -> u32 {
+    pub(crate) fn cols(&self) -> u32 {
         self.values.end().map_or(0, |e| e.1 + 1)
     }
 
-    fn row_empty(&self, r: u32) -> bool {
+    pub(crate) fn row_empty(&self, r: u32) -> bool {
         (0..self.cols()).all(|c| text_of(self.get(r, c)).trim().is_empty())
+    }
+}
+
+/// The text of cell (r, c) as shown (numbers by their shortest text).
+pub(crate) fn text_at(s: &Sheet, r: u32, c: u32) -> String {
+    text_of(s.get(r, c))
+}
+
+/// The same for a cell covered by a merged region: its top-left's.
+pub(crate) fn text_at_shown(s: &Sheet, r: u32, c: u32) -> String {
+    text_of(s.shown(r, c))
+}
+
+/// Label text without any white space.
+pub(crate) fn norm_label(s: &str) -> String {
+    norm(s)
+}
+
+/// A YAML double-quoted string.
+pub(crate) fn quoted_str(s: &str) -> String {
+    quoted(s)
+}
+
+/// The amount in (r, c) in 元 (`times`: the header's 万元, so × 10,000), noise and errors as
+/// for the forms.
+pub(crate) fn cell_amount_in(cx: &mut Cx, r: u32, c: u32, times: Option<Decimal>) -> Option<Decimal> {
+    let unit = if times.is_some() { Unit::Wan } else { Unit::Yuan };
+    match cell_amount(cx.sheet.get(r, c), unit) {
+        Ok((v, note)) => {
+            if let Some(n) = note {
+                let at = cx.at(r, c);
+                cx.report.push(format!("{at}: {n}"));
+            }
+            v.map(|d| times.map_or(d, |t| d * t))
+        }
+        Err(m) => {
+            cx.error(r, c, m, "");
+            None
+        }
     }
 }
 
@@ -113,7 +157,7 @@ fn unnumbered(s: &str) -> &str {
 }
 
 /// Where a message points: `book.xlsx:公开02表!B12`.
-struct Place<'a> {
+pub(crate) struct Place<'a> {
     file: &'a str,
 }
 
@@ -128,7 +172,7 @@ impl Place<'_> {
 
 /// Reads `path` and maps its sheets onto the forms of `layout`. `shown` names the
 /// workbook in messages.
-pub fn read(path: &Path, shown: &str, layout: &Arc<Layout>) -> Result<Imported, LoadErrors> {
+pub fn read(path: &Path, shown: &str, layout: &Arc<Layout>, year: i32) -> Result<Imported, LoadErrors> {
     let err = |m: String, hint: &str| LoadErrors(vec![Diagnostic::file_error(shown, m).with_hint(hint)]);
     let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     match ext.as_str() {
@@ -169,7 +213,7 @@ pub fn read(path: &Path, shown: &str, layout: &Arc<Layout>) -> Result<Imported, 
         let hidden = hidden.get(&name).cloned().unwrap_or_default();
         sheets.push(Sheet { name, values, formulas, merges, hidden });
     }
-    map_sheets(&sheets, shown, layout)
+    map_sheets(&sheets, shown, layout, year)
 }
 
 /// Checks the zip before anything unpacks it (sizes, ratio), and reads which rows each
@@ -256,11 +300,42 @@ fn attr(tag: &str, name: &str) -> Option<String> {
 }
 
 /// Which form each sheet is, then each form's rows.
-fn map_sheets(sheets: &[Sheet], shown: &str, layout: &Arc<Layout>) -> Result<Imported, LoadErrors> {
+fn map_sheets(sheets: &[Sheet], shown: &str, layout: &Arc<Layout>, year: i32) -> Result<Imported, LoadErrors> {
     let place = Place { file: shown };
     let forms = &layout.spec.forms;
     let mut found: Vec<Vec<usize>> = vec![Vec::new(); forms.len()];
     let mut out = Imported::default();
+    // A workbook of 绩效自评表 (no form in it, a sheet with 一级指标/二级指标): the projects.
+    if sheets.iter().all(|s| which_form(s, forms).is_none()) {
+        let mut errors = Vec::new();
+        let mut ids: Vec<String> = Vec::new();
+        for (i, s) in sheets.iter().enumerate() {
+            let mut cx = Cx { place: &place, sheet: s, unit: Unit::Yuan, report: &mut out.report, errors: &mut errors };
+            if !super::projects::is_project_sheet(&cx) {
+                let at = cx.place_sheet();
+                cx.report.push(format!("{at}: neither a form nor a 绩效自评表 (no 一级指标/二级指标 header), not imported"));
+                continue;
+            }
+            let (id, named) = super::projects::id_of(&s.name, i);
+            if !named {
+                let at = cx.place_sheet();
+                cx.report.push(format!("{at}: the sheet's name is no project id (letters, digits, - and _): id `{id}`"));
+            }
+            if ids.iter().any(|x| x.eq_ignore_ascii_case(&id)) {
+                cx.error(0, 0, format!("project id `{id}` twice"), "name each project's sheet by its id");
+                continue;
+            }
+            cx.sheet_faults(0..s.rows());
+            if let Some(y) = super::projects::project(&mut cx, &id, year) {
+                out.files.push((format!("projects/{id}.yaml"), y));
+            }
+            ids.push(id);
+        }
+        if out.files.is_empty() && errors.is_empty() {
+            errors.push(Diagnostic::file_error(shown, format!("no sheet is a form of the layout `{}` or a 绩效自评表", layout.spec.name)).with_hint("a sheet per form, found by its title (juesuan export writes one to start from)"));
+        }
+        return if errors.is_empty() { Ok(out) } else { Err(LoadErrors(errors)) };
+    }
     for (si, s) in sheets.iter().enumerate() {
         match which_form(s, forms) {
             Some(fi) => found[fi].push(si),
@@ -336,20 +411,24 @@ fn which_form(s: &Sheet, forms: &[Form]) -> Option<usize> {
 }
 
 /// Reading one sheet.
-struct Cx<'a> {
+pub(crate) struct Cx<'a> {
     place: &'a Place<'a>,
-    sheet: &'a Sheet,
+    pub(crate) sheet: &'a Sheet,
     unit: Unit,
-    report: &'a mut Vec<String>,
-    errors: &'a mut Vec<Diagnostic>,
+    pub(crate) report: &'a mut Vec<String>,
+    pub(crate) errors: &'a mut Vec<Diagnostic>,
 }
 
 impl Cx<'_> {
-    fn at(&self, r: u32, c: u32) -> String {
+    pub(crate) fn place_sheet(&self) -> String {
+        self.place.sheet(&self.sheet.name)
+    }
+
+    pub(crate) fn at(&self, r: u32, c: u32) -> String {
         self.place.cell(&self.sheet.name, r, c)
     }
 
-    fn error(&mut self, r: u32, c: u32, msg: impl Into<String>, hint: &str) {
+    pub(crate) fn error(&mut self, r: u32, c: u32, msg: impl Into<String>, hint: &str) {
         let d = Diagnostic::file_error(self.at(r, c), msg);
         self.errors.push(if hint.is_empty() { d } else { d.with_hint(hint) });
     }
@@ -1110,15 +1189,17 @@ fn statistics(cx: &mut Cx, f: &Form) -> Option<String> {
 }
 
 /// The layout of the department folder `dir` (the one its `department.yaml` names, or
-/// `over`, `--layout DIR`).
-pub fn layout_of(dir: &Path, over: Option<&Path>) -> Result<Arc<Layout>, LoadErrors> {
+/// `over`, `--layout DIR`) and its year.
+pub fn layout_of(dir: &Path, over: Option<&Path>) -> Result<(Arc<Layout>, i32), LoadErrors> {
     let file = dir.join("department.yaml");
     let shown = file.to_string_lossy().into_owned();
     let root = dir.canonicalize().map_err(|e| LoadErrors(vec![Diagnostic::file_error(dir.to_string_lossy(), format!("not a department folder: {e}"))]))?;
     let text = crate::load::read_inside(&file, &shown, &root, "data folder").map_err(|d| LoadErrors(vec![d.with_hint("import writes into a department folder: create one first with `juesuan new DIR --department NAME --year YEAR`")]))?;
     let value: serde_yaml::Value = serde_yaml::from_str(&text).map_err(|e| LoadErrors(vec![Diagnostic::file_error(shown.clone(), e.to_string())]))?;
     let named = value.get("layout").and_then(|v| v.as_str()).map(str::to_string);
-    crate::layout::resolve(named.as_deref(), dir, over, crate::source::Loc { file: shown.as_str().into(), line: 1, col: 1 })
+    let year = value.get("year").and_then(|v| v.as_i64()).unwrap_or(0) as i32;
+    let layout = crate::layout::resolve(named.as_deref(), dir, over, crate::source::Loc { file: shown.as_str().into(), line: 1, col: 1 })?;
+    Ok((layout, year))
 }
 
 /// What `write` did.

@@ -12,6 +12,7 @@
 
 pub mod export;
 pub mod import;
+mod projects;
 
 /// `B12` for the zero-based `row`, `col` (a spreadsheet's own way of naming a cell).
 pub fn cell_name(row: u32, col: u32) -> String {
