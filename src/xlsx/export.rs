@@ -391,10 +391,8 @@ fn write_table(ws: &mut Worksheet, t: &Table, start: u32) -> Result<u32, ExportE
             c += cs;
         }
         // Cells the row leaves out still get their borders.
-        for x in 0..ncols {
-            if !covered[i][x] {
-                ws.write_blank(r, x as u16, &cell_format(Align::Left, false, None))?;
-            }
+        for (x, _) in covered[i].iter().enumerate().filter(|(_, c)| !**c) {
+            ws.write_blank(r, x as u16, &cell_format(Align::Left, false, None))?;
         }
     }
     Ok(start + t.rows.len() as u32)

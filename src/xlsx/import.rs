@@ -28,6 +28,10 @@ pub const MAX_WORKBOOK_BYTES: u64 = 20 * 1024 * 1024;
 pub const MAX_UNZIPPED_BYTES: u64 = 200 * 1024 * 1024;
 /// Highest compression ratio accepted for a part above 1 MB unzipped.
 pub const MAX_RATIO: u64 = 100;
+/// Most rows of a sheet searched for a form (the longest form has a few hundred).
+pub const MAX_SHEET_ROWS: u32 = 20_000;
+/// Most columns of a sheet searched for a form.
+pub const MAX_SHEET_COLS: u32 = 256;
 
 /// What an import would write, and what it read but did not take.
 #[derive(Debug, Default)]
@@ -206,19 +210,49 @@ pub fn read(path: &Path, shown: &str, layout: &Arc<Layout>, year: i32) -> Result
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| err(format!("not a readable .xlsx workbook: {e}"), "save it again as .xlsx"))?;
     let names = book.sheet_names();
     let mut sheets = Vec::new();
+    let mut skipped = Vec::new();
     for name in names {
+        let info = hidden.get(&name).cloned().unwrap_or_default();
+        if info.height > MAX_SHEET_ROWS || info.width > MAX_SHEET_COLS {
+            skipped.push(format!(
+                "{shown}:{name}: spans {} rows and {} columns, more than a form has ({MAX_SHEET_ROWS} rows, {MAX_SHEET_COLS} columns): not read",
+                info.height, info.width
+            ));
+            continue;
+        }
         let values = book.worksheet_range(&name).map_err(|e| err(format!("sheet `{name}`: {e}"), "save it again as .xlsx"))?;
         let formulas = book.worksheet_formula(&name).map_err(|e| err(format!("sheet `{name}`: {e}"), "save it again as .xlsx"))?;
         let merges = book.merge_cells_by_sheet_name(&name).map_err(|e| err(format!("sheet `{name}`: {e}"), "save it again as .xlsx"))?;
-        let hidden = hidden.get(&name).cloned().unwrap_or_default();
-        sheets.push(Sheet { name, values, formulas, merges, hidden });
+        sheets.push(Sheet { name, values, formulas, merges, hidden: info.hidden });
     }
-    map_sheets(&sheets, shown, layout, year)
+    let mut out = map_sheets(&sheets, shown, layout, year)?;
+    out.report.splice(0..0, skipped);
+    Ok(out)
+}
+
+/// What the zip says of a sheet before calamine reads it.
+#[derive(Debug, Default, Clone)]
+struct SheetInfo {
+    hidden: BTreeSet<u32>,
+    height: u32,
+    width: u32,
+}
+
+/// `B12` → (11, 1), zero-based.
+fn cell_ref(r: &str) -> Option<(u32, u32)> {
+    let split = r.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = r.split_at(split);
+    if letters.is_empty() || letters.len() > 3 || !letters.bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    let col = letters.bytes().fold(0u32, |a, b| a * 26 + u32::from(b - b'A' + 1)) - 1;
+    let row: u32 = digits.parse().ok()?;
+    Some((row.checked_sub(1)?, col))
 }
 
 /// Checks the zip before anything unpacks it (sizes, ratio), and reads which rows each
 /// sheet hides (calamine does not say). Returns sheet name → hidden rows (zero-based).
-fn inspect_zip(bytes: &[u8]) -> Result<BTreeMap<String, BTreeSet<u32>>, String> {
+fn inspect_zip(bytes: &[u8]) -> Result<BTreeMap<String, SheetInfo>, String> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("not an .xlsx workbook (corrupt, or not a zip archive: {e})"))?;
     let mut total: u64 = 0;
     for i in 0..zip.len() {
@@ -255,9 +289,24 @@ fn inspect_zip(bytes: &[u8]) -> Result<BTreeMap<String, BTreeSet<u32>>, String> 
         let Some(xml) = read(&path) else { continue };
         let rows: BTreeSet<u32> = tags(&xml, "row")
             .filter(|t| matches!(attr(t, "hidden").as_deref(), Some("1" | "true")))
-            .filter_map(|t| attr(t, "r")?.parse::<u32>().ok().map(|r| r - 1))
+            .filter_map(|t| attr(t, "r")?.parse::<u32>().ok().map(|r| r.saturating_sub(1)))
             .collect();
-        out.insert(name, rows);
+        // The grid's extent from the cells themselves (a `<dimension>` may be missing or lie):
+        // calamine lays a sheet out as one dense grid, so a lone cell at XFD1048576 must be
+        // seen before it is read.
+        let (mut height, mut width) = (0u32, 0u32);
+        for t in tags(&xml, "c") {
+            if let Some((r, c)) = attr(t, "r").as_deref().and_then(cell_ref) {
+                height = height.max(r + 1);
+                width = width.max(c + 1);
+            }
+        }
+        for t in tags(&xml, "row") {
+            if let Some(r) = attr(t, "r").and_then(|r| r.parse::<u32>().ok()) {
+                height = height.max(r);
+            }
+        }
+        out.insert(name, SheetInfo { hidden: rows, height, width });
     }
     Ok(out)
 }
@@ -302,9 +351,23 @@ fn attr(tag: &str, name: &str) -> Option<String> {
 /// Which form each sheet is, then each form's rows.
 fn map_sheets(sheets: &[Sheet], shown: &str, layout: &Arc<Layout>, year: i32) -> Result<Imported, LoadErrors> {
     let place = Place { file: shown };
+    // A sheet far larger than any form (a data dump, a cell at XFD1048576) is not searched:
+    // every look for a label would cross all of it.
+    let mut big = Vec::new();
+    let sheets: Vec<&Sheet> = sheets
+        .iter()
+        .filter(|s| {
+            let fits = s.rows() <= MAX_SHEET_ROWS && s.cols() <= MAX_SHEET_COLS;
+            if !fits {
+                big.push(format!("{}: spans {} rows and {} columns, more than a form has ({MAX_SHEET_ROWS} rows, {MAX_SHEET_COLS} columns): not read", place.sheet(&s.name), s.rows(), s.cols()));
+            }
+            fits
+        })
+        .collect();
+    let sheets = sheets.as_slice();
     let forms = &layout.spec.forms;
     let mut found: Vec<Vec<usize>> = vec![Vec::new(); forms.len()];
-    let mut out = Imported::default();
+    let mut out = Imported { report: big, ..Imported::default() };
     // A workbook of 绩效自评表 (no form in it, a sheet with 一级指标/二级指标): the projects.
     if sheets.iter().all(|s| which_form(s, forms).is_none()) {
         let mut errors = Vec::new();
@@ -348,7 +411,7 @@ fn map_sheets(sheets: &[Sheet], shown: &str, layout: &Arc<Layout>, year: i32) ->
         match found[fi].as_slice() {
             [] => errors.push(Diagnostic::file_error(shown, format!("form `{}` ({}) is missing: no sheet has its title", f.title, f.number.as_deref().unwrap_or("no 表号"))).with_hint("every form of the layout must be in the workbook, a sheet each (juesuan export writes one to start from)")),
             [one] => {
-                let mut cx = Cx { place: &place, sheet: &sheets[*one], unit: Unit::Wan, report: &mut out.report, errors: &mut errors };
+                let mut cx = Cx { place: &place, sheet: sheets[*one], unit: Unit::Wan, report: &mut out.report, errors: &mut errors };
                 if let Some(yaml) = import_form(&mut cx, f, layout) {
                     out.files.push((format!("{}.yaml", file_key(f.kind)), yaml));
                 }
@@ -569,6 +632,9 @@ fn import_form(cx: &mut Cx, f: &Form, layout: &Layout) -> Option<String> {
         FormKind::Summary => summary(cx, f, layout),
         FormKind::FiscalSummary => fiscal_summary(cx, f, layout),
     };
+    if yaml.is_none() && cx.errors.len() == before {
+        cx.error(0, 0, format!("the header of the form `{}` was not found (its column labels)", f.title), "juesuan export writes the form as expected");
+    }
     (cx.errors.len() == before).then_some(yaml).flatten()
 }
 
@@ -623,7 +689,7 @@ fn code_form(cx: &mut Cx, f: &Form) -> Option<String> {
     };
     cx.find_unit(name_row);
     // The header's first row: the one above holding 项目 (or the 科目名称 row itself).
-    let top = (0..name_row).rev().take(3).filter(|&r| (0..s.cols()).any(|c| s.shown_label(r, c) == "项目")).last().unwrap_or(name_row);
+    let top = (name_row.saturating_sub(3)..name_row).find(|&r| (0..s.cols()).any(|c| s.shown_label(r, c) == "项目")).unwrap_or(name_row);
     // Each column's header texts, top to bottom (merged cells repeat their label).
     let texts = |c: u32| -> Vec<String> {
         let mut v: Vec<String> = Vec::new();
@@ -799,7 +865,10 @@ fn sides(cx: &mut Cx) -> Option<(u32, u32, Vec<Side>)> {
 }
 
 /// Reads a 总表's rows: for each side, (row, label without numbering, its figures).
-fn side_rows(cx: &mut Cx, first: u32, sides: &[Side]) -> Vec<Vec<(u32, String, Vec<(String, Option<Decimal>)>)>> {
+/// A line of a 总表's side: its row, its label (numbering left aside), its figures by header.
+type SideLine = (u32, String, Vec<(String, Option<Decimal>)>);
+
+fn side_rows(cx: &mut Cx, first: u32, sides: &[Side]) -> Vec<Vec<SideLine>> {
     let s = cx.sheet;
     let figure_cols: Vec<u32> = sides.iter().flat_map(|x| x.figures.iter().map(|(_, c)| *c)).collect();
     cx.sheet_faults(first..s.rows());
@@ -1272,6 +1341,15 @@ mod tests {
         assert!(cell_amount(&Data::String("1,2345.6".into()), w).is_err());
         assert_eq!(cell_amount(&Data::String(" 1,234.50 ".into()), w).unwrap().0, Some(Decimal::new(123450, 2)));
         assert_eq!(cell_amount(&Data::String("——".into()), w).unwrap().0, None);
+    }
+
+    #[test]
+    fn cell_refs() {
+        assert_eq!(cell_ref("A1"), Some((0, 0)));
+        assert_eq!(cell_ref("B12"), Some((11, 1)));
+        assert_eq!(cell_ref("XFD1048576"), Some((1_048_575, 16_383)));
+        assert_eq!(cell_ref("a1"), None);
+        assert_eq!(cell_ref("A0"), None);
     }
 
     #[test]

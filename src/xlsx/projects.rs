@@ -135,7 +135,7 @@ pub(crate) fn project(cx: &mut Cx, id: &str, year: i32) -> Option<String> {
         } else if h.contains("资金来源") || h.contains("项目资金") {
             continue;
         } else {
-            if h.trim_matches('|').len() > 0 && !h.contains("年初预算数") {
+            if !h.trim_matches('|').is_empty() && !h.contains("年初预算数") {
                 let at = cx.at(bh, c);
                 cx.report.push(format!("{at}: column `{}` of the 资金 table not imported", h.trim_matches('|').replace('|', "/")));
             }
