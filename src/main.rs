@@ -112,7 +112,8 @@ enum Command {
         #[arg(long)]
         layout: Option<PathBuf>,
     },
-    /// Read the forms of a workbook (.xlsx) into a department folder's tables/*.yaml.
+    /// Read the forms of a workbook (.xlsx) into a department folder's tables/*.yaml, or a
+    /// 绩效自评表 workbook (a sheet per project) into projects/*.yaml; prints what was not taken.
     Import {
         /// The workbook (ours from `export`, or a department's own).
         workbook: PathBuf,
