@@ -563,6 +563,15 @@ fn edited_files_are_kept_unless_forced() {
     ok(&r, "import --force");
     assert_eq!(std::fs::read_to_string(dept.join("tables/02-income.yaml.bak")).unwrap(), old, "the previous file is kept");
     assert!(r.stdout.contains("kept the previous file"), "{}", r.stdout);
+    // The folder still loads (a backup is no data file).
+    let c = run(&["check", &dept.to_string_lossy()], LIMIT);
+    assert!(matches!(c.code, Some(0 | 1)), "{}", c.both());
+    // A second forced import over an edit keeps the first backup too.
+    std::fs::write(dept.join("tables/02-income.yaml"), "# edited\n").unwrap();
+    let r2 = run(&["import", &book.to_string_lossy(), &dept.to_string_lossy(), "--force"], LIMIT);
+    ok(&r2, "import --force again");
+    assert_eq!(std::fs::read_to_string(dept.join("tables/02-income.yaml.bak")).unwrap(), old);
+    assert_eq!(std::fs::read_to_string(dept.join("tables/02-income.yaml.bak.2")).unwrap(), "# edited\n");
     // Importing the same workbook again changes nothing and needs no --force.
     let r = run(&["import", &book.to_string_lossy(), &dept.to_string_lossy()], LIMIT);
     ok(&r, "import again");

@@ -1302,7 +1302,11 @@ pub fn write(dir: &Path, imported: &Imported, force: bool) -> Result<Written, St
                     refused.push(name.clone());
                     continue;
                 }
-                let bak = format!("{name}.bak");
+                // Never over an earlier backup: NAME.yaml.bak, then .bak.2, .bak.3 …
+                let bak = (1..)
+                    .map(|i| if i == 1 { format!("{name}.bak") } else { format!("{name}.bak.{i}") })
+                    .find(|b| std::fs::symlink_metadata(dir.join(b)).is_err())
+                    .unwrap_or_else(|| format!("{name}.bak"));
                 outputs.push(crate::build::Output { name: bak.clone(), bytes: old.into_bytes() });
                 done.backups.push(bak);
             }
