@@ -787,3 +787,52 @@ fn a_huge_sparse_sheet_is_not_searched() {
     assert!(r.stdout.contains("dump: spans 1000001 rows and 16001 columns"), "{}", r.stdout);
     assert!(start.elapsed() < Duration::from_secs(20), "took {:?}", start.elapsed());
 }
+
+#[test]
+fn codes_split_over_lei_kuan_xiang_columns() {
+    // The 决算软件's layout: 类 | 款 | 项 | 科目名称, each part written once.
+    let (tmp, mut m, dept) = seed_setup();
+    let seed = sheet(&mut m, "公开03表").clone();
+    let mut own = SheetModel { name: "支出".into(), cells: BTreeMap::new(), merges: Vec::new(), hidden: Vec::new(), formulas: Vec::new() };
+    text(&mut own, 0, 0, "支出决算表");
+    text(&mut own, 1, 8, "单位：万元");
+    let heads = ["类", "款", "项", "科目名称", "本年支出合计", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"];
+    for (c, h) in heads.iter().enumerate() {
+        text(&mut own, 2, c as u32, h);
+    }
+    let first = row_of(&seed, "201");
+    let mut out = 3;
+    for r in first - 1.. {
+        let Some(Data::String(code)) = seed.cells.get(&(r, 0)).cloned() else { break };
+        if code == "合计" {
+            text(&mut own, out, 0, "合计");
+        } else if code.bytes().all(|b| b.is_ascii_digit()) {
+            let part = match code.len() {
+                3 => (0, code.clone()),
+                5 => (1, code[3..].to_string()),
+                _ => (2, code[5..].to_string()),
+            };
+            text(&mut own, out, part.0, &part.1);
+            own.cells.insert((out, 3), seed.cells[&(r, 1)].clone());
+        } else {
+            break;
+        }
+        for c in 2..8 {
+            if let Some(d) = seed.cells.get(&(r, c)) {
+                own.cells.insert((out, c + 2), d.clone());
+            }
+        }
+        out += 1;
+    }
+    let i = m.iter().position(|x| x.name == "公开03表").unwrap();
+    m[i] = own;
+    let book = tmp.path().join("split.xlsx");
+    write_model(&m, &book);
+    let r = run(&["import", &book.to_string_lossy(), &dept.to_string_lossy()], LIMIT);
+    ok(&r, "import");
+    let y = std::fs::read_to_string(dept.join("tables/03-expenditure.yaml")).unwrap();
+    assert!(y.contains(r#"{code: "2011302", name: "一般行政管理事务""#), "{y}");
+    let seed: Vec<String> = findings(&data("lanxian-kfq-2024")).into_iter().filter(|f| f.contains("03-expenditure")).collect();
+    let now: Vec<String> = findings(&dept).into_iter().filter(|f| f.contains("03-expenditure")).collect();
+    assert_eq!(seed, now);
+}

@@ -683,6 +683,15 @@ fn code_form(cx: &mut Cx, f: &Form) -> Option<String> {
             }
         }
     }
+    // The 决算软件's own layout: the code split over 类 | 款 | 项 columns.
+    let split: Option<[u32; 3]> = head.and_then(|(r, _, _)| {
+        let find = |l: &str| (0..s.cols()).find(|&c| s.label(r, c) == l);
+        Some([find("类")?, find("款")?, find("项")?])
+    });
+    let head = match (head, split) {
+        (Some((r, _, n)), Some([l, _, _])) => Some((r, l, n)),
+        (h, _) => h,
+    };
     let Some((name_row, code_col, name_col)) = head else {
         cx.error(0, 0, format!("no header row with 科目名称 in the form `{}`", f.title), "the header must name the columns (科目编码, 科目名称, …)");
         return None;
@@ -703,6 +712,7 @@ fn code_form(cx: &mut Cx, f: &Form) -> Option<String> {
     };
     let mut cols: Vec<(String, u32)> = Vec::new();
     let mut used: BTreeSet<u32> = [code_col, name_col].into();
+    used.extend(split.iter().flatten());
     for col in &f.columns {
         let label = norm(&col.label);
         let group = col.group.as_deref().map(norm);
@@ -746,6 +756,7 @@ fn code_form(cx: &mut Cx, f: &Form) -> Option<String> {
     let mut rows: Vec<String> = Vec::new();
     let mut total: Option<String> = None;
     let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut last = (String::new(), String::new());
     while r < s.rows() {
         if s.row_empty(r) {
             r += 1;
@@ -781,10 +792,21 @@ fn code_form(cx: &mut Cx, f: &Form) -> Option<String> {
             r += 1;
             continue;
         }
-        let code = match s.get(r, code_col) {
+        let digits_at = |c: u32| match s.get(r, c) {
             Data::Float(x) if x.fract() == 0.0 && *x >= 0.0 => format!("{x}"),
             Data::Int(i) if *i >= 0 => i.to_string(),
-            _ => code_text.clone(),
+            _ => s.label(r, c),
+        };
+        let code = match split {
+            None => digits_at(code_col),
+            Some(cols) => {
+                let code = split_code(&cols.map(digits_at), &mut last);
+                if code.is_empty() {
+                    code_text.clone()
+                } else {
+                    code
+                }
+            }
         };
         if !(code.len() == 3 || code.len() == 5 || code.len() == 7) || !code.bytes().all(|b| b.is_ascii_digit()) {
             if code.is_empty() && name_text.is_empty() {
@@ -1052,6 +1074,39 @@ fn fiscal_summary(cx: &mut Cx, f: &Form, layout: &Layout) -> Option<String> {
         }
     }
     Some(y)
+}
+
+/// A 科目编码 from the 类 | 款 | 项 cells of a row, where a part left blank is the one above
+/// (`201` | `13` | `02` → `2011302`; a part may also be the whole code, `20113`). `last`
+/// holds the 类 and 款 of the rows above.
+fn split_code(parts: &[String; 3], last: &mut (String, String)) -> String {
+    let [l, k, x] = parts;
+    if x.len() == 7 || (x.is_empty() && k.len() == 5) {
+        let code = if x.is_empty() { k.clone() } else { x.clone() };
+        last.0 = code[..3].to_string();
+        last.1 = code[3..5].to_string();
+        return code;
+    }
+    if !l.is_empty() && l.len() != 3 {
+        return l.clone(); // not a 类: reported as no 科目编码 by the caller
+    }
+    let class = if l.is_empty() { last.0.clone() } else { l.clone() };
+    if !x.is_empty() {
+        let kuan = if k.is_empty() { last.1.clone() } else { k.clone() };
+        last.0 = class.clone();
+        last.1 = kuan.clone();
+        return format!("{class}{kuan}{x}");
+    }
+    if !k.is_empty() {
+        last.0 = class.clone();
+        last.1 = k.clone();
+        return format!("{class}{k}");
+    }
+    if !l.is_empty() {
+        *last = (l.clone(), String::new());
+        return l.clone();
+    }
+    String::new()
 }
 
 /// 基本支出明细: every cell holding a 经济分类 code, its name and its figure beside it.
@@ -1345,6 +1400,19 @@ mod tests {
         assert!(cell_amount(&Data::String("1,2345.6".into()), w).is_err());
         assert_eq!(cell_amount(&Data::String(" 1,234.50 ".into()), w).unwrap().0, Some(Decimal::new(123450, 2)));
         assert_eq!(cell_amount(&Data::String("——".into()), w).unwrap().0, None);
+    }
+
+    #[test]
+    fn codes_split_over_columns() {
+        let mut last = (String::new(), String::new());
+        let p = |a: &str, b: &str, c: &str| [a.to_string(), b.to_string(), c.to_string()];
+        assert_eq!(split_code(&p("201", "", ""), &mut last), "201");
+        assert_eq!(split_code(&p("", "13", ""), &mut last), "20113");
+        assert_eq!(split_code(&p("", "", "02"), &mut last), "2011302");
+        assert_eq!(split_code(&p("201", "13", "08"), &mut last), "2011308");
+        assert_eq!(split_code(&p("", "31", ""), &mut last), "20131");
+        assert_eq!(split_code(&p("", "", "2013102"), &mut last), "2013102");
+        assert_eq!(split_code(&p("", "", ""), &mut last), "");
     }
 
     #[test]
