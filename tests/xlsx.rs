@@ -836,3 +836,30 @@ fn codes_split_over_lei_kuan_xiang_columns() {
     let now: Vec<String> = findings(&dept).into_iter().filter(|f| f.contains("03-expenditure")).collect();
     assert_eq!(seed, now);
 }
+
+#[test]
+fn damaged_bytes_never_panic() {
+    // The seed's workbook with a few bytes changed, 40 ways (a fixed sequence): each import
+    // either reads (exit 0) or refuses (exit 2); never a panic, never another status.
+    let (tmp, _, dept) = seed_setup();
+    let book = export(&data("lanxian-kfq-2024"), &tmp.path().join("y"));
+    let orig = std::fs::read(&book).unwrap();
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = |n: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % n as u64) as usize
+    };
+    let damaged = tmp.path().join("damaged.xlsx");
+    for _ in 0..40 {
+        let mut b = orig.clone();
+        for _ in 0..1 + next(4) {
+            let i = next(b.len());
+            b[i] = next(256) as u8;
+        }
+        std::fs::write(&damaged, &b).unwrap();
+        let r = run(&["import", &damaged.to_string_lossy(), &dept.to_string_lossy(), "--force"], LIMIT);
+        assert!(matches!(r.code, Some(0 | 2)) && !r.stderr.contains("panicked"), "{}", r.both());
+    }
+}

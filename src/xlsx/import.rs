@@ -1081,6 +1081,10 @@ fn fiscal_summary(cx: &mut Cx, f: &Form, layout: &Layout) -> Option<String> {
 /// holds the 类 and 款 of the rows above.
 fn split_code(parts: &[String; 3], last: &mut (String, String)) -> String {
     let [l, k, x] = parts;
+    if [l, k, x].iter().any(|p| !p.bytes().all(|b| b.is_ascii_digit())) {
+        // Not digits: the caller reports it as no 科目编码.
+        return [l, k, x].iter().find(|p| !p.is_empty()).map_or_else(String::new, |p| p.to_string());
+    }
     if x.len() == 7 || (x.is_empty() && k.len() == 5) {
         let code = if x.is_empty() { k.clone() } else { x.clone() };
         last.0 = code[..3].to_string();
@@ -1413,6 +1417,7 @@ mod tests {
         assert_eq!(split_code(&p("", "31", ""), &mut last), "20131");
         assert_eq!(split_code(&p("", "", "2013102"), &mut last), "2013102");
         assert_eq!(split_code(&p("", "", ""), &mut last), "");
+        assert_eq!(split_code(&p("", "", "a一bcd"), &mut last), "a一bcd");
     }
 
     #[test]
