@@ -183,6 +183,9 @@ for path in sys.argv[1:]:
         assert ws.page_setup.paperSize in (9, '9'), (ws.title, ws.page_setup.paperSize)
         assert ws.print_title_rows, ws.title
         assert ws.merged_cells.ranges, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        # fitToWidth is left out when 1, its default in OOXML
+        assert int(ws.page_setup.fitToWidth or 1) == 1 and int(ws.page_setup.fitToHeight) == 0, ws.title
     ws = wb.worksheets[1]
     assert ws.page_setup.orientation == 'landscape', ws.page_setup.orientation
     print(path, len(wb.worksheets))
