@@ -197,6 +197,17 @@ for path in sys.argv[1:]:
     } else {
         eprintln!("openpyxl not installed: skipped (bash .ci/run installs it)");
     }
+    // The Open XML SDK's validator (its Python port, as for the DOCX in scripts/validate-docx.sh).
+    if Command::new("openxml-audit").arg("--help").output().is_ok_and(|o| o.status.success()) {
+        let projects = tmp.path().join("x/lanxian-kfq-2024-projects.xlsx");
+        for book in books.iter().chain([&projects]) {
+            let o = Command::new("openxml-audit").args(["--format", "office2019"]).arg(book).output().unwrap();
+            let out = String::from_utf8_lossy(&o.stdout);
+            assert!(out.contains("Errors: 0"), "openxml-audit {}:\n{out}{}", book.display(), String::from_utf8_lossy(&o.stderr));
+        }
+    } else {
+        eprintln!("openxml-audit not installed: skipped (bash .ci/run installs it)");
+    }
     // Calc is a package of its own (libreoffice-calc-nogui; bash .ci/run installs it).
     let calc = Path::new("/usr/lib/libreoffice/program/libsclo.so").exists();
     if Command::new("soffice").arg("--version").output().is_ok() && calc {
