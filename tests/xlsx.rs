@@ -815,8 +815,7 @@ fn codes_split_over_lei_kuan_xiang_columns() {
         text(&mut own, 2, c as u32, h);
     }
     let first = row_of(&seed, "201");
-    let mut out = 3;
-    for r in first - 1.. {
+    for (out, r) in (3..).zip(first - 1..) {
         let Some(Data::String(code)) = seed.cells.get(&(r, 0)).cloned() else { break };
         if code == "合计" {
             text(&mut own, out, 0, "合计");
@@ -836,7 +835,6 @@ fn codes_split_over_lei_kuan_xiang_columns() {
                 own.cells.insert((out, c + 2), d.clone());
             }
         }
-        out += 1;
     }
     let i = m.iter().position(|x| x.name == "公开03表").unwrap();
     m[i] = own;

@@ -12,7 +12,7 @@
 //! Everything read but not taken (a sheet, a row, a column) is listed in the report.
 //! Nothing is written unless the whole workbook reads without error.
 //!
-//! [`book`] opens the workbook and reads cells; [`forms`] reads each form's rows.
+//! `book.rs` opens the workbook and reads cells; `forms.rs` reads each form's rows.
 
 mod book;
 mod forms;
