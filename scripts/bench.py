@@ -17,6 +17,9 @@ Measures, on the real booklet in data/ unless said otherwise:
   report-pdf       juesuan report DIR p01 --format pdf (one 自评报告)
   shanghai-pdf     juesuan build --format pdf of data/putuo-planning-2024 (the Shanghai layout)
   report-both      juesuan report DIR p01 (PDF + DOCX)
+  export           juesuan export (seed): every form as a sheet of one .xlsx
+  import           juesuan import of that workbook into a copy of the seed without its form files
+  import-projects  juesuan import of the seed's 自评表 workbook (28 sheets) without its project files
   watch-report     save of one project file → its 自评报告 PDF written (juesuan watch)
   watch-booklet    same save → booklet PDF written
   batch-N          juesuan batch over N generated departments (all cores)
@@ -160,6 +163,26 @@ def main():
     measure("booklet-both", ["build", SEED, "-o", out], r, results=results)
     measure("report-pdf", ["report", SEED, "p01", "-o", out, "--format", "pdf"], r, target="< 300 ms", results=results)
     measure("report-both", ["report", SEED, "p01", "-o", out], r, results=results)
+    xout = os.path.join(tmp, "xlsx")
+    measure("export", ["export", SEED, "-o", xout], r, ok=(0,), target="< 200 ms", results=results)
+    book = os.path.join(xout, "lanxian-kfq-2024.xlsx")
+    into = os.path.join(tmp, "import", "lanxian-kfq-2024")
+    shutil.copytree(SEED, into)
+
+    def empty_tables(i):
+        tables = os.path.join(into, "tables")
+        for f in os.listdir(tables):
+            os.remove(os.path.join(tables, f))
+
+    measure("import", ["import", book, into], r, ok=(0,), target="< 300 ms", results=results, before=empty_tables)
+
+    def empty_projects(i):
+        projects = os.path.join(into, "projects")
+        for f in os.listdir(projects):
+            os.remove(os.path.join(projects, f))
+
+    measure("import-projects", ["import", os.path.join(xout, "lanxian-kfq-2024-projects.xlsx"), into], r, ok=(0,),
+            results=results, before=empty_projects)
     shanghai = os.path.join(ROOT, "data", "putuo-planning-2024")
     if os.path.isdir(shanghai) and subprocess.run([BIN, "check", shanghai], capture_output=True).returncode in (0, 1):
         measure("shanghai-pdf", ["build", shanghai, "-o", out, "--format", "pdf"], r, results=results)

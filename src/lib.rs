@@ -23,3 +23,4 @@ pub mod sample;
 pub mod scaffold;
 pub mod watch;
 pub mod batch;
+pub mod xlsx;

@@ -100,6 +100,32 @@ enum Command {
         #[arg(long)]
         shard: Option<juesuan::batch::Shard>,
     },
+    /// Write every form of the department's layout as a sheet of one workbook (OUT/<folder>.xlsx),
+    /// and the 自评报告' two tables, a sheet per project (OUT/<folder>-projects.xlsx).
+    Export {
+        /// Department folder.
+        dir: PathBuf,
+        /// Output folder.
+        #[arg(short, long, default_value = "out")]
+        output: PathBuf,
+        /// A layout folder instead of the layout department.yaml names (docs/layouts.md).
+        #[arg(long)]
+        layout: Option<PathBuf>,
+    },
+    /// Read the forms of a workbook (.xlsx) into a department folder's tables/*.yaml, or a
+    /// 绩效自评表 workbook (a sheet per project) into projects/*.yaml; prints what was not taken.
+    Import {
+        /// The workbook (ours from `export`, or a department's own).
+        workbook: PathBuf,
+        /// Department folder to write into (holding department.yaml).
+        dir: PathBuf,
+        /// Replace files that hold other figures (each is kept as NAME.yaml.bak).
+        #[arg(long)]
+        force: bool,
+        /// A layout folder instead of the layout department.yaml names (docs/layouts.md).
+        #[arg(long)]
+        layout: Option<PathBuf>,
+    },
     /// Compile a Typst file (e.g. from --emit-typst) with the embedded fonts: the benchmark's floor.
     #[command(hide = true)]
     CompileTypst {
@@ -229,6 +255,8 @@ fn main() -> ExitCode {
             None => usage("no department folder given and data/ does not hold exactly one"),
         },
         Command::Batch { root, out, jobs, shard } => run_batch(&root, &out, jobs, shard),
+        Command::Export { dir, output, layout } => run_export(&dir, &output, layout.as_deref()),
+        Command::Import { workbook, dir, force, layout } => run_import(&workbook, &dir, force, layout.as_deref()),
         Command::CompileTypst { file, output } => run_compile_typst(&file, &output),
         Command::GenSample { out, count, rows, projects } => run_gen(&out, count, rows, projects),
     }
@@ -508,4 +536,73 @@ fn run_gen(out: &Path, count: usize, rows: usize, projects: usize) -> ExitCode {
     }
     eprintln!("wrote {count} departments under {}", out.display());
     ExitCode::SUCCESS
+}
+
+fn run_export(dir: &Path, out: &Path, layout: Option<&Path>) -> ExitCode {
+    let (_, view, findings) = match build::prepare(dir, layout) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let errors = count_errors(&findings);
+    if errors > 0 {
+        eprintln!("check: {errors} errors, {} warnings (run `juesuan check {}` for the list)", findings.len() - errors, dir.display());
+    }
+    let stem = build::stem_of(dir);
+    let books = juesuan::xlsx::export::forms_workbook(&view).and_then(|forms| {
+        let mut outputs = vec![Output { name: format!("{stem}.xlsx"), bytes: forms }];
+        // The 自评报告' tables, where the booklet attaches them.
+        if let Some(bytes) = juesuan::xlsx::export::projects_workbook(&view)? {
+            outputs.push(Output { name: format!("{stem}-projects.xlsx"), bytes });
+        }
+        Ok(outputs)
+    });
+    match books {
+        Ok(outputs) => write_all(out, &outputs, 0),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_import(workbook: &Path, dir: &Path, force: bool, layout: Option<&Path>) -> ExitCode {
+    use juesuan::xlsx::import;
+    let imported = import::layout_of(dir, layout).and_then(|(l, year)| import::read(workbook, &workbook.display().to_string(), &l, year));
+    let imported = match imported {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("{e}");
+            eprintln!("nothing written");
+            return ExitCode::from(2);
+        }
+    };
+    match import::write(dir, &imported, force) {
+        Ok(done) => {
+            println!("import report for {}:", workbook.display());
+            for f in &done.files {
+                println!("  wrote {}", dir.join(f).display());
+            }
+            for f in &done.unchanged {
+                println!("  unchanged {}", dir.join(f).display());
+            }
+            for f in &done.backups {
+                println!("  kept the previous file as {}", dir.join(f).display());
+            }
+            if imported.report.is_empty() {
+                println!("  every sheet, row and column was taken");
+            }
+            for l in &imported.report {
+                println!("  {l}");
+            }
+            eprintln!("next: juesuan check {}", dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
