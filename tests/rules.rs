@@ -819,7 +819,7 @@ const CASES: &[Case] = &[
     Case {
         rule: "PL-RESIDUE",
         file: P02,
-        edit: Replace("completion: \"基本完成既定目标。\"", "completion: \"基本完成既定目标，，如持平作持平表述。\""),
+        edit: Replace("completion: \"基本完成既定目标。\"", "completion: \"基本完成既定目标，如持平作持平表述。\""),
         at: (P02, "如持平作持平表述"),
         severity: "warning",
         says: &["instruction “如持平作持平表述”"],

@@ -422,6 +422,9 @@ fn free_text(d: &Department, out: &mut Vec<Diagnostic>) {
 
 /// Years compared with: “较2022年”, “比2022年”, “与2022年相比”, “同2022年”, “2022年同期”.
 fn compared_years(text: &str) -> Vec<i32> {
+    if !text.contains('年') {
+        return Vec::new();
+    }
     let cs: Vec<char> = text.chars().collect();
     let mut found = Vec::new();
     let mut i = 0;
@@ -446,22 +449,30 @@ fn compared_years(text: &str) -> Vec<i32> {
 }
 
 /// Placeholders, template instructions, doubled words and punctuation.
+const PLACEHOLDERS: &[&str] = &["XX", "××", "xx", "ＸＸ", "待填写", "待补充", "此处填写", "请填写", "【】", "【请", "【填", "……"];
+const INSTRUCTIONS: &[&str] = &["如持平作持平表述", "持平作持平表述", "（如有）", "(如有)", "根据实际情况填写", "按实际填写", "增加（减少）", "增加(减少)", "增长（下降）", "大于（小于）", "小于（大于）", "增加/减少"];
+const DOUBLED: &[&str] = &["的的", "了了", "，，", "。。", "、、", "；；", "：：", "减增加", "增减少", "增加减少", "减少增加", "上升下降", "下降上升"];
+
+/// The first residue in `text`, in one pass over it (every text of a department is read).
 fn residue(text: &str) -> Option<String> {
-    const PLACEHOLDERS: &[&str] = &["XX", "××", "xx", "ＸＸ", "待填写", "待补充", "此处填写", "请填写", "【】", "【请", "【填", "……"];
-    const INSTRUCTIONS: &[&str] = &["如持平作持平表述", "持平作持平表述", "（如有）", "(如有)", "根据实际情况填写", "按实际填写", "增加（减少）", "增加(减少)", "增长（下降）", "大于（小于）", "小于（大于）", "增加/减少"];
-    const DOUBLED: &[&str] = &["的的", "了了", "，，", "。。", "、、", "；；", "：：", "减增加", "增减少", "增加减少", "减少增加", "上升下降", "下降上升"];
-    for p in PLACEHOLDERS {
-        if text.contains(p) && !(p.starts_with('x') || p.starts_with('X')) || (p.starts_with(['x', 'X']) && latin_placeholder(text, p)) {
-            return Some(format!("a placeholder “{p}” left in"));
-        }
-    }
-    for p in INSTRUCTIONS {
-        if text.contains(p) {
+    use aho_corasick::AhoCorasick;
+    static ALL: std::sync::OnceLock<AhoCorasick> = std::sync::OnceLock::new();
+    let all = ALL.get_or_init(|| {
+        AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(PLACEHOLDERS.iter().chain(INSTRUCTIONS).chain(DOUBLED))
+            .expect("fixed patterns")
+    });
+    for m in all.find_iter(text) {
+        let i = m.pattern().as_usize();
+        let p = &text[m.start()..m.end()];
+        if i < PLACEHOLDERS.len() {
+            if !p.starts_with(['x', 'X']) || latin_placeholder(text, p) {
+                return Some(format!("a placeholder “{p}” left in"));
+            }
+        } else if i < PLACEHOLDERS.len() + INSTRUCTIONS.len() {
             return Some(format!("the template's instruction “{p}” left in"));
-        }
-    }
-    for p in DOUBLED {
-        if text.contains(p) {
+        } else {
             return Some(format!("doubled or contradictory words “{p}”"));
         }
     }
