@@ -248,7 +248,13 @@ pub fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     remove_stale(dir, &name);
     let prefix = format!(".{name}.{}.", std::process::id());
-    let f = tempfile::Builder::new().prefix(&prefix).suffix(".tmp").tempfile_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // Readable as any file the user creates (0666 less the umask), not tempfile's private
+    // 0600: the booklet goes to a web server and colleagues.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let f = builder.tempfile_in(dir)?;
     let staged = Staged::register(f);
     let mut file = staged.file.as_ref().expect("just created").as_file();
     file.write_all(bytes)?;

@@ -450,3 +450,24 @@ fn check_output_to_a_closed_pipe_does_not_panic() {
     let _ = child.wait();
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// Outputs are as readable as any file the user creates (0666 less the umask: 0644 under the
+/// usual 022), not private to the building user: the booklet goes to a web server.
+#[test]
+fn outputs_follow_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_tmp, dept) = copy_fixture("clean");
+    let out = tempfile::tempdir().expect("temp");
+    let r = run(&["build", s(&dept), "-o", s(out.path())], LIMIT);
+    assert_eq!(r.code, Some(0), "{}", r.both());
+    let umask = {
+        // The test's own umask, read from a file it creates.
+        let probe = out.path().join("probe");
+        std::fs::write(&probe, b"").unwrap();
+        0o666 & !std::fs::metadata(&probe).unwrap().permissions().mode() & 0o777
+    };
+    for f in ["dept.pdf", "dept.docx"] {
+        let mode = std::fs::metadata(out.path().join(f)).expect(f).permissions().mode() & 0o777;
+        assert_eq!(mode, 0o666 & !umask, "{f}: mode {mode:o}");
+    }
+}
