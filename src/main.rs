@@ -539,7 +539,7 @@ fn run_gen(out: &Path, count: usize, rows: usize, projects: usize) -> ExitCode {
 }
 
 fn run_export(dir: &Path, out: &Path, layout: Option<&Path>) -> ExitCode {
-    let (_, view, findings) = match build::prepare(dir, layout) {
+    let (_, mut view, findings) = match build::prepare(dir, layout) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("{e}");
@@ -549,6 +549,9 @@ fn run_export(dir: &Path, out: &Path, layout: Option<&Path>) -> ExitCode {
     let errors = count_errors(&findings);
     if errors > 0 {
         eprintln!("check: {errors} errors, {} warnings (run `juesuan check {}` for the list)", findings.len() - errors, dir.display());
+        // Like the booklet, a workbook with contradictions never looks final.
+        eprintln!("note: every sheet's printed header carries {}", juesuan::write::style::DRAFT_MARK);
+        view.info.draft = true;
     }
     let stem = build::stem_of(dir);
     let books = juesuan::xlsx::export::forms_workbook(&view).and_then(|forms| {

@@ -875,3 +875,29 @@ fn damaged_bytes_never_panic() {
         assert!(matches!(r.code, Some(0 | 2)) && !r.stderr.contains("panicked"), "{}", r.both());
     }
 }
+
+/// The text of one part of a workbook (`xl/worksheets/sheet1.xml` …).
+fn book_part(book: &Path, name: &str) -> String {
+    use std::io::Read as _;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(book).expect("workbook")).expect("a zip archive");
+    let mut s = String::new();
+    z.by_name(name).unwrap_or_else(|_| panic!("{name} in {}", book.display())).read_to_string(&mut s).expect("text");
+    s
+}
+
+/// A workbook of a department that `check` finds errors in never looks final: every sheet's
+/// printed header carries the draft mark, and so does the file's status; a clean
+/// department's workbook carries neither.
+#[test]
+fn a_workbook_with_errors_is_marked_as_a_draft() {
+    let tmp = tempfile::tempdir().expect("temp");
+    let seed = export(&data("lanxian-kfq-2024"), &tmp.path().join("seed"));
+    for i in 1..=10 {
+        let sheet = book_part(&seed, &format!("xl/worksheets/sheet{i}.xml"));
+        assert!(sheet.contains("<oddHeader>&amp;C&amp;\"-,Bold\"仅供内部审核</oddHeader>"), "sheet{i}: {}", &sheet[..sheet.len().min(400)]);
+    }
+    assert!(book_part(&seed, "docProps/core.xml").contains("<cp:contentStatus>仅供内部审核</cp:contentStatus>"));
+    let clean = export(&PathBuf::from("tests/fixtures/clean"), &tmp.path().join("clean"));
+    assert!(!book_part(&clean, "xl/worksheets/sheet1.xml").contains("仅供内部审核"));
+    assert!(!book_part(&clean, "docProps/core.xml").contains("仅供内部审核"));
+}

@@ -83,6 +83,7 @@ pub fn forms_workbook(v: &View) -> Result<Vec<u8>, ExportError> {
     wb.set_properties(&properties(v, format!("{}{}年度部门决算表", v.info.name, v.info.year))?);
     for f in &forms {
         let ws = wb.add_worksheet();
+        mark_draft(ws, v);
         ws.set_name(&f.sheet)?;
         write_sheet(ws, &f.blocks)?;
     }
@@ -139,6 +140,7 @@ pub fn projects_workbook(v: &View) -> Result<Option<Vec<u8>>, ExportError> {
         let name = super::sheet_name(&p.id, &taken);
         taken.push(name.clone());
         let ws = wb.add_worksheet();
+        mark_draft(ws, v);
         ws.set_name(&name)?;
         write_sheet(ws, &keep)?;
     }
@@ -146,6 +148,17 @@ pub fn projects_workbook(v: &View) -> Result<Option<Vec<u8>>, ExportError> {
 }
 
 /// Title, author and a creation date from the data (never the clock).
+/// The draft mark of a workbook whose department `check` finds errors in (or that asks for
+/// it): in every sheet's printed header and in the file's status.
+const DRAFT: &str = crate::write::style::DRAFT_MARK;
+
+/// The printed header of a draft sheet: the mark, centred and bold.
+fn mark_draft(ws: &mut Worksheet, v: &View) {
+    if v.info.draft {
+        ws.set_header(format!("&C&\"-,Bold\"{DRAFT}"));
+    }
+}
+
 pub(crate) fn properties(v: &View, title: String) -> Result<DocProperties, ExportError> {
     let (y, m, d) = v
         .info
@@ -157,7 +170,8 @@ pub(crate) fn properties(v: &View, title: String) -> Result<DocProperties, Expor
         })
         .unwrap_or((v.info.year.clamp(1900, 9999) as u16, 12, 31));
     let date = ExcelDateTime::from_ymd(y, m, d).or_else(|_| ExcelDateTime::from_ymd(v.info.year.clamp(1900, 9999) as u16, 12, 31))?;
-    Ok(DocProperties::new().set_title(title).set_author(&v.info.name).set_creation_datetime(&date))
+    let props = DocProperties::new().set_title(title).set_author(&v.info.name).set_creation_datetime(&date);
+    Ok(if v.info.draft { props.set_status(DRAFT) } else { props })
 }
 
 /// Cell formats, made once per sheet.
