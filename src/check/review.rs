@@ -460,6 +460,8 @@ fn residue(text: &str) -> Option<String> {
     let all = ALL.get_or_init(|| {
         AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            // A DFA takes milliseconds to build: more than a department's texts take to scan.
+            .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
             .build(PLACEHOLDERS.iter().chain(INSTRUCTIONS).chain(DOUBLED))
             .expect("fixed patterns")
     });
