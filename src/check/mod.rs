@@ -1,7 +1,7 @@
 //! Stage 3 — check: the 勾稽关系 of the forms, report-internal rules and plausibility rules.
 //! Each finding names the rule, the place, both values and the difference.
 
-use crate::compute::{Recon, View};
+use crate::compute::{z, Recon, View};
 use crate::diag::{Diagnostic, Severity};
 use crate::model::Department;
 use crate::money::{fmt_plain, WAN};
@@ -250,9 +250,6 @@ fn agree(out: &mut Vec<Recon>, rule: &'static str, loc: Loc, subject: String, le
     }
 }
 
-fn z(v: Option<Decimal>) -> Decimal {
-    v.unwrap_or_default()
-}
 
 fn cross_tables(d: &Department, v: &View, out: &mut Vec<Recon>) {
     let f01 = "tables/01-summary";

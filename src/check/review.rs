@@ -4,6 +4,7 @@
 //! targets. Each rule applies wherever the data it needs is given.
 
 use super::{loc, note};
+use crate::compute::z;
 use crate::compute::View;
 use crate::diag::{Diagnostic, Severity};
 use crate::model::Department;
@@ -204,9 +205,6 @@ fn money(m: Option<crate::money::Money>) -> Decimal {
     m.map(|m| m.value).unwrap_or_default()
 }
 
-fn z(v: Option<Decimal>) -> Decimal {
-    v.unwrap_or_default()
-}
 
 /// The power of ten nearest the ratio of the larger to the smaller, as text (`10⁴`).
 fn factor(a: Decimal, b: Decimal) -> String {

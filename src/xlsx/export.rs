@@ -54,17 +54,7 @@ pub fn draw_forms(v: &View) -> Result<Vec<DrawnForm>, ExportError> {
     let ctx = minijinja::context! { v => Value::from_serialize(v), layout => Value::from_serialize(&v.layout.spec) };
     let markup = env.render_str(&src, ctx).map_err(|e| ExportError(format!("template error (a bug in the layout's tables.jinja): {e:#}")))?;
     let blocks = crate::render::markup::parse(&markup).map_err(|e| ExportError(format!("markup from tables.jinja: {e}")))?;
-    let mut forms: Vec<Vec<Block>> = Vec::new();
-    for b in blocks {
-        match b {
-            Block::Anchor { name } if name == MARK => forms.push(Vec::new()),
-            b => {
-                if let Some(last) = forms.last_mut() {
-                    last.push(b);
-                }
-            }
-        }
-    }
+    let forms = split_at(blocks, MARK);
     let mut taken: Vec<String> = Vec::new();
     let mut out = Vec::new();
     for (f, blocks) in v.layout.spec.forms.iter().zip(forms) {
@@ -73,6 +63,23 @@ pub fn draw_forms(v: &View) -> Result<Vec<DrawnForm>, ExportError> {
         out.push(DrawnForm { sheet: name, blocks });
     }
     Ok(out)
+}
+
+/// The blocks after each `<anchor name="MARK"/>`, one list per anchor (what comes before the
+/// first is dropped).
+fn split_at(blocks: Vec<Block>, mark: &str) -> Vec<Vec<Block>> {
+    let mut parts: Vec<Vec<Block>> = Vec::new();
+    for b in blocks {
+        match b {
+            Block::Anchor { name } if name == mark => parts.push(Vec::new()),
+            b => {
+                if let Some(last) = parts.last_mut() {
+                    last.push(b);
+                }
+            }
+        }
+    }
+    parts
 }
 
 /// The workbook of every form of `v` (deterministic bytes: the creation date is the
@@ -106,17 +113,7 @@ pub fn projects_workbook(v: &View) -> Result<Option<Vec<u8>>, ExportError> {
     let ctx = minijinja::context! { v => Value::from_serialize(v), layout => Value::from_serialize(&v.layout.spec) };
     let markup = env.render_str(&src, ctx).map_err(|e| ExportError(format!("template error (a bug in report.jinja): {e:#}")))?;
     let blocks = crate::render::markup::parse(&markup).map_err(|e| ExportError(format!("markup from report.jinja: {e}")))?;
-    let mut reports: Vec<Vec<Block>> = Vec::new();
-    for b in blocks {
-        match b {
-            Block::Anchor { name } if name == PROJECT_MARK => reports.push(Vec::new()),
-            b => {
-                if let Some(last) = reports.last_mut() {
-                    last.push(b);
-                }
-            }
-        }
-    }
+    let reports = split_at(blocks, PROJECT_MARK);
     let mut wb = Workbook::new();
     wb.set_properties(&properties(v, format!("{}{}年度项目支出绩效自评表", v.info.name, v.info.year))?);
     let mut taken: Vec<String> = Vec::new();
@@ -264,8 +261,10 @@ pub fn figure(text: &str) -> Option<(Decimal, u32)> {
     Some((d, d.scale()))
 }
 
-/// The double a decimal is stored as in a cell: the nearest one to its decimal text, whose
-/// shortest round-trip text is that decimal again (up to 15 significant digits).
+/// The double a decimal is stored as in a cell — the one place money leaves `Decimal`, because
+/// an XLSX number cell *is* an IEEE double: no arithmetic is done on it. It is the nearest
+/// double to the decimal's text, whose shortest round-trip text is that decimal again (up to
+/// 15 significant digits), which is what the importer reads back.
 pub fn to_f64(d: Decimal) -> f64 {
     d.to_string().parse().unwrap_or(0.0)
 }
@@ -339,8 +338,9 @@ fn write_sheet(ws: &mut Worksheet, blocks: &[Block]) -> Result<(), ExportError> 
                 span(ws, row, 0, last, &text, f)?;
                 if matches!(style, ParaStyle::Note) {
                     // Wrapped text does not grow its row in every reader: size it.
-                    let lines = (text.chars().count() as f64 * 2.0 / total_chars).ceil().max(1.0);
-                    ws.set_row_height(row, 13.5 * lines)?;
+                    // A CJK character is two character widths; lines = ⌈width ÷ line width⌉.
+                    let lines = (text.chars().count() * 2).div_ceil(total_chars as usize).max(1);
+                    ws.set_row_height(row, 13.5 * lines as f64)?;
                 }
                 row += 1;
             }
