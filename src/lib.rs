@@ -13,7 +13,6 @@ pub mod layout;
 pub mod load;
 pub mod model;
 pub mod money;
-pub mod par;
 pub mod source;
 pub mod doc;
 pub mod write;

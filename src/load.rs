@@ -6,12 +6,17 @@ use crate::forms::{self, CodeTableSpec};
 use crate::model::*;
 use crate::money::Money;
 use crate::source::{Loc, SourceMap, SourceMapBuilder};
+use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// Largest data file accepted (a department's biggest file is well under 1 MiB).
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Most bytes of project files read for one department: room for 100,000 projects of the
+/// usual 1–3 KB, and a bound on memory (about 8 bytes held for every byte of YAML).
+pub const MAX_PROJECT_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Every data file juesuan knows (keys, without `.yaml`), besides `projects/*.yaml`.
 pub const FILES: &[&str] = &[
@@ -245,17 +250,39 @@ fn read_projects(dir: &Path, display: &str) -> Vec<ProjectRead> {
     if !out.is_empty() {
         return out;
     }
-    crate::par::par_map(&files, |f| {
-        let stem = f.trim_end_matches(".yaml").trim_end_matches(".yml");
-        let key = format!("projects/{stem}");
-        let name = format!("{display}/projects/{f}");
-        let read = read_data(&dir.join(f), &name, &root).and_then(|text| {
-            let (mut p, map) = parse_yaml::<Project>(&name, &text)?;
-            p.file_key = key.clone();
-            Ok((p, map))
-        });
-        (key, read)
-    })
+    // Sizes are added up as the files are read; past the cap no more are read.
+    let total = std::sync::atomic::AtomicU64::new(0);
+    let read: Vec<ProjectRead> = files
+        .par_iter()
+        .map(|f| {
+            let stem = f.trim_end_matches(".yaml").trim_end_matches(".yml");
+            let key = format!("projects/{stem}");
+            let name = format!("{display}/projects/{f}");
+            let path = dir.join(f);
+            let len = std::fs::metadata(&path).map_or(0, |m| m.len());
+            if total.fetch_add(len, std::sync::atomic::Ordering::Relaxed).saturating_add(len) > MAX_PROJECT_BYTES {
+                return (key, Err(Diagnostic::file_error(name, "not read: over the cap")));
+            }
+            let read = read_data(&path, &name, &root).and_then(|text| {
+                let (mut p, map) = parse_yaml::<Project>(&name, &text)?;
+                p.file_key = key.clone();
+                Ok((p, map))
+            });
+            (key, read)
+        })
+        .collect();
+    let total = total.into_inner();
+    if total > MAX_PROJECT_BYTES {
+        return fault(format!(
+            "{} project files hold {total} bytes; a department may hold at most {MAX_PROJECT_BYTES} bytes ({} MiB) of them",
+            files.len(),
+            MAX_PROJECT_BYTES >> 20
+        ))
+        .into_iter()
+        .map(|(k, e)| (k, e.map_err(|d| d.with_hint("split the department, or move out files that do not belong in projects/"))))
+        .collect();
+    }
+    read
 }
 
 /// Reads a file as UTF-8 text within the size limit.
@@ -1065,8 +1092,9 @@ fn validate_09_10(d: &Department, s09: &SourceMap, s10: &SourceMap, out: &mut Ve
 fn validate_projects(d: &Department, out: &mut Vec<Diagnostic>) {
     // Ids name output files (`<dept>-<id>.pdf`), and Windows and macOS file names ignore case.
     let mut ids: HashMap<String, (&str, &str)> = HashMap::new();
+    let none = SourceMap::default();
     for p in &d.projects {
-        let s = d.sources.get(&p.file_key).cloned().unwrap_or_default();
+        let s = d.sources.get(&p.file_key).unwrap_or(&none);
         let safe = !p.id.is_empty()
             && p.id.len() <= 64
             && p.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')

@@ -2,7 +2,6 @@
 //! so that load errors and check findings point at the figure they accuse.
 
 use saphyr_parser::{Event, Parser, Span};
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -25,11 +24,51 @@ impl fmt::Display for Loc {
 
 /// Maps value paths (`rows[2].fiscal`, `printed.by_class.201`) of one file to locations:
 /// of the value, and of the key that names it.
+///
+/// A department of 100,000 projects keeps millions of these, so a path is kept as its 64-bit
+/// hash beside a 32-bit line and column (16 bytes an entry, sorted for binary search), not as
+/// its text in a hash map (about 100 bytes an entry). Two paths of one file with the same hash
+/// are as likely as two random 64-bit numbers being equal among a few thousand.
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
     file: Arc<str>,
-    index: HashMap<String, (usize, usize)>,
-    keys: HashMap<String, (usize, usize)>,
+    index: Entries,
+    keys: Entries,
+}
+
+/// Locations by path hash, sorted by hash.
+#[derive(Debug, Clone, Default)]
+struct Entries(Box<[(u64, u32, u32)]>);
+
+impl Entries {
+    /// Sorts what was collected in file order; of two entries of one path the later wins
+    /// (as a later insertion into a map would).
+    fn from_collected(mut v: Vec<(u64, u32, u32)>) -> Entries {
+        v.reverse();
+        v.sort_by_key(|e| e.0);
+        v.dedup_by_key(|e| e.0);
+        Entries(v.into_boxed_slice())
+    }
+
+    fn get(&self, path: &str) -> Option<(usize, usize)> {
+        let h = path_hash(path);
+        let i = self.0.binary_search_by_key(&h, |e| e.0).ok()?;
+        let (_, line, col) = self.0[i];
+        Some((line as usize, col as usize))
+    }
+}
+
+/// A fixed hash of a path (the same in every run; SipHash with zero keys).
+fn path_hash(path: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    h.write(path.as_bytes());
+    h.finish()
+}
+
+/// A line or column as kept: a file of more than 4 billion lines is refused long before.
+fn narrow(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 enum Frame {
@@ -41,16 +80,23 @@ enum Frame {
 /// events made for another reason (the loader's precheck) indexes the file too.
 #[derive(Default)]
 pub struct SourceMapBuilder {
-    index: HashMap<String, (usize, usize)>,
-    keys: HashMap<String, (usize, usize)>,
+    index: Vec<(u64, u32, u32)>,
+    keys: Vec<(u64, u32, u32)>,
     stack: Vec<Frame>,
+    /// The current path, rebuilt for each entry without a new allocation.
+    path: String,
 }
 
 impl SourceMapBuilder {
     /// Takes the next event of the file and where it starts.
     pub fn event(&mut self, event: &Event<'_>, span: &Span) {
-        let at = (span.start.line(), span.start.col() + 1);
+        let (line, col) = (narrow(span.start.line()), narrow(span.start.col() + 1));
         let stack = &mut self.stack;
+        let path = &mut self.path;
+        let mut entry = |stack: &[Frame]| {
+            path_of(stack, path);
+            (path_hash(path), line, col)
+        };
         match event {
             Event::MappingEnd | Event::SequenceEnd => {
                 stack.pop();
@@ -59,14 +105,14 @@ impl SourceMapBuilder {
             Event::Scalar(value, ..) => {
                 if let Some(Frame::Map { key: key @ None }) = stack.last_mut() {
                     *key = Some(value.to_string());
-                    self.keys.insert(path_of(stack), at);
+                    self.keys.push(entry(stack));
                     return;
                 }
-                self.index.insert(path_of(stack), at);
+                self.index.push(entry(stack));
                 advance(stack);
             }
             Event::Alias(_) => {
-                self.index.insert(path_of(stack), at);
+                self.index.push(entry(stack));
                 advance(stack);
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
@@ -74,7 +120,7 @@ impl SourceMapBuilder {
                     // A complex key: index it under a placeholder name.
                     *key = Some("?".into());
                 }
-                self.index.insert(path_of(stack), at);
+                self.index.push(entry(stack));
                 stack.push(if matches!(event, Event::MappingStart(..)) {
                     Frame::Map { key: None }
                 } else {
@@ -87,7 +133,7 @@ impl SourceMapBuilder {
 
     /// The map of `file`, from the events taken so far.
     pub fn finish(self, file: &str) -> SourceMap {
-        SourceMap { file: file.into(), index: self.index, keys: self.keys }
+        SourceMap { file: file.into(), index: Entries::from_collected(self.index), keys: Entries::from_collected(self.keys) }
     }
 }
 
@@ -111,13 +157,13 @@ impl SourceMap {
     pub fn loc(&self, path: &str) -> Loc {
         let mut p = path;
         loop {
-            if let Some(&(line, col)) = self.index.get(p) {
+            if let Some((line, col)) = self.index.get(p) {
                 return Loc { file: self.file.clone(), line, col };
             }
             match p.rfind(['.', '[']) {
                 Some(i) => p = &p[..i],
                 None => {
-                    let (line, col) = self.index.get("").copied().unwrap_or((1, 1));
+                    let (line, col) = self.index.get("").unwrap_or((1, 1));
                     return Loc { file: self.file.clone(), line, col };
                 }
             }
@@ -128,7 +174,7 @@ impl SourceMap {
     /// or of the value when the key was not indexed.
     pub fn key_loc(&self, path: &str) -> Loc {
         match self.keys.get(path) {
-            Some(&(line, col)) => Loc { file: self.file.clone(), line, col },
+            Some((line, col)) => Loc { file: self.file.clone(), line, col },
             None => self.loc(path),
         }
     }
@@ -147,8 +193,10 @@ fn advance(stack: &mut [Frame]) {
     }
 }
 
-fn path_of(stack: &[Frame]) -> String {
-    let mut out = String::new();
+/// Writes the path of the node at the top of `stack` into `out`.
+fn path_of(stack: &[Frame], out: &mut String) {
+    use std::fmt::Write as _;
+    out.clear();
     for frame in stack {
         match frame {
             Frame::Map { key: Some(k) } => {
@@ -159,13 +207,10 @@ fn path_of(stack: &[Frame]) -> String {
             }
             Frame::Map { key: None } => {}
             Frame::Seq { next } => {
-                out.push('[');
-                out.push_str(&next.to_string());
-                out.push(']');
+                let _ = write!(out, "[{next}]");
             }
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -48,6 +48,7 @@ enum Op {
     Mkdir { path: String },
     Symlink { file: String, target: String },
     Generate { file: String, head: Vec<u8>, repeat: Vec<u8>, close: Vec<u8>, times: usize, tail: Vec<u8> },
+    Sparse { file: String, size: u64, count: usize },
 }
 
 /// A parsed `case.txt`.
@@ -178,6 +179,17 @@ fn parse_case(name: &str) -> Case {
                 times: 0,
                 tail: Vec::new(),
             }),
+            "sparse" => {
+                let mut it = value.split_whitespace();
+                let (Some(file), Some(size), Some(count)) = (it.next(), it.next(), it.next()) else {
+                    panic!("{name}/case.txt:{}: sparse: FILE SIZE COUNT", n + 1)
+                };
+                case.ops.push(Op::Sparse {
+                    file: file.to_string(),
+                    size: size.replace('_', "").parse().expect("size"),
+                    count: count.parse().expect("count"),
+                });
+            }
             "head" | "repeat" | "close" | "times" | "tail" => match case.ops.last_mut() {
                 Some(Op::Generate { head, repeat, close, times, tail, .. }) => match key {
                     "head" => *head = unescape(value),
@@ -244,6 +256,12 @@ fn build_dept(case: &Case, dept: &Path) {
                 }
                 w.write_all(tail).unwrap();
                 w.flush().unwrap();
+            }
+            Op::Sparse { file, size, count } => {
+                for n in 0..*count {
+                    let f = std::fs::File::create(dept.join(file.replace("{n}", &format!("{n:03}")))).expect("create");
+                    f.set_len(*size).expect("set_len");
+                }
             }
         }
     }

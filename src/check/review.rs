@@ -369,78 +369,73 @@ fn strings(v: &serde_json::Value, path: &mut String, f: &mut dyn FnMut(&str, &st
     }
 }
 
-/// The free texts of the department: (data file key, path, text). Names of 科目 and printed
-/// labels are not free text; project ids and dates neither.
-fn texts(d: &Department) -> Vec<(String, String, String)> {
-    let mut all = Vec::new();
-    let mut push = |file: &str, v: serde_json::Value| {
+/// Calls `f` with every free text of the department: (data file key, path, text). Names of
+/// 科目 and printed labels are not free text; project ids and dates neither. One file is
+/// serialised at a time and nothing is copied, so a department of 100,000 projects is walked
+/// in the memory of one.
+fn each_text(d: &Department, f: &mut dyn FnMut(&str, &str, &str)) {
+    let mut walk = |file: &str, v: serde_json::Value| {
         strings(&v, &mut String::new(), &mut |p, s| {
             let skip = p.starts_with("printed") || p.ends_with(".printed") || p.contains(".printed.") || p == "id" || p == "date" || p == "layout" || p.starts_with("fonts");
             if !skip {
-                all.push((file.to_string(), p.to_string(), s.to_string()));
+                f(file, p, s);
             }
         });
     };
     if let Ok(v) = serde_json::to_value(&d.explanation) {
-        push("explanation", v);
+        walk("explanation", v);
     }
     if let Ok(v) = serde_json::to_value(&d.info) {
-        push("department", v);
+        walk("department", v);
     }
     for p in &d.projects {
         if let Ok(v) = serde_json::to_value(p) {
-            push(&p.file_key, v);
+            walk(&p.file_key, v);
         }
     }
-    all
 }
 
 /// PL-YEAR and PL-RESIDUE over every free text.
 fn free_text(d: &Department, out: &mut Vec<Diagnostic>) {
     let year = d.info.year;
-    for (file, path, text) in texts(d) {
-        for y in compared_years(&text) {
+    each_text(d, &mut |file, path, text| {
+        for y in compared_years(text) {
             if y != year && y != year - 1 {
                 out.push(
                     note(
                         "PL-YEAR",
-                        loc(d, &file, &path),
+                        loc(d, file, path),
                         Severity::Warning,
-                        format!("a comparison with {y}年 in a {year} booklet: “{}”", excerpt(&text, &format!("{y}"))),
+                        format!("a comparison with {y}年 in a {year} booklet: “{}”", excerpt(text, &format!("{y}"))),
                     )
                     .with_hint(format!("compare with {}年 (上年), or say why another year", year - 1)),
                 );
             }
         }
-        if let Some(found) = residue(&text) {
-            out.push(note("PL-RESIDUE", loc(d, &file, &path), Severity::Warning, format!("{found}: “{}”", excerpt(&text, found.split('“').nth(1).and_then(|s| s.split('”').next()).unwrap_or("")))));
+        if let Some(found) = residue(text) {
+            out.push(note("PL-RESIDUE", loc(d, file, path), Severity::Warning, format!("{found}: “{}”", excerpt(text, found.split('“').nth(1).and_then(|s| s.split('”').next()).unwrap_or("")))));
         }
-    }
+    });
 }
 
 /// Years compared with: “较2022年”, “比2022年”, “与2022年相比”, “同2022年”, “2022年同期”.
 fn compared_years(text: &str) -> Vec<i32> {
-    if !text.contains('年') {
-        return Vec::new();
-    }
-    let cs: Vec<char> = text.chars().collect();
     let mut found = Vec::new();
-    let mut i = 0;
-    while i + 5 <= cs.len() {
-        let digits: String = cs[i..i + 4].iter().collect();
-        let is_year = digits.chars().all(|c| c.is_ascii_digit()) && cs[i + 4] == '年' && (i == 0 || !cs[i - 1].is_ascii_digit());
-        if is_year {
-            let before = if i > 0 { cs[i - 1] } else { ' ' };
-            let after: String = cs[i + 5..cs.len().min(i + 9)].iter().collect();
-            let compares = matches!(before, '较' | '比' | '同') || (before == '与' && after.contains("相比")) || after.starts_with("同期") || after.starts_with("相比");
-            if compares {
-                if let Ok(y) = digits.parse() {
-                    found.push(y);
-                }
+    for (b, _) in text.match_indices('年') {
+        // Four ASCII digits right before 年, not the tail of a longer number.
+        let Some(digits) = b.checked_sub(4).and_then(|a| text.get(a..b)) else { continue };
+        let head = &text[..b - 4];
+        let before = head.chars().next_back();
+        if !digits.bytes().all(|c| c.is_ascii_digit()) || before.is_some_and(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let after: String = text[b + '年'.len_utf8()..].chars().take(4).collect();
+        let before = before.unwrap_or(' ');
+        let compares = matches!(before, '较' | '比' | '同') || (before == '与' && after.contains("相比")) || after.starts_with("同期") || after.starts_with("相比");
+        if compares {
+            if let Ok(y) = digits.parse() {
+                found.push(y);
             }
-            i += 5;
-        } else {
-            i += 1;
         }
     }
     found

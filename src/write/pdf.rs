@@ -4,6 +4,7 @@
 //! other file, and `today()` from the data.
 
 use crate::doc::{Block, Document, HeadingPages, Meta};
+use rayon::prelude::*;
 use std::fmt;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -286,7 +287,7 @@ pub fn heading_pages_by_runs(doc: &Document, fonts: &FontSet, cache: &mut RunCac
     // within the run); anything else is laid out again.
     let fits = |r: usize| cache.0.get(&keys[r]).is_some_and(|p| p.headings.len() == runs[r].headings.len());
     let todo: Vec<usize> = (0..runs.len()).filter(|&r| !fits(r)).collect();
-    let laid = crate::par::par_map(&todo, |&r| compile(&runs[r].source, fonts, date).map(|laid| run_pages(&laid, &runs[r].headings)));
+    let laid: Vec<_> = todo.par_iter().map(|&r| compile(&runs[r].source, fonts, date).map(|laid| run_pages(&laid, &runs[r].headings))).collect();
     for (&r, result) in todo.iter().zip(laid) {
         cache.0.insert(keys[r], result?);
     }
