@@ -93,6 +93,17 @@ pub struct Cell {
     pub strong: bool,
 }
 
+/// A cell longer than this (in bytes) may break across pages, and its table is never kept
+/// whole: a row kept on one page would run off it. A form's cell is a few words.
+pub const LONG_CELL_BYTES: usize = 1500;
+
+impl Cell {
+    /// Too long to be kept on one page with its row ([`LONG_CELL_BYTES`]).
+    pub fn is_long(&self) -> bool {
+        self.text.len() > LONG_CELL_BYTES
+    }
+}
+
 /// A table as the official forms draw it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Table {

@@ -375,3 +375,56 @@ fn a_missing_combining_mark_is_named_not_its_base_letter() {
     assert!(err.contains("U+20D2") && err.contains("explanation.yaml:48:"), "{err}");
     assert!(!err.contains("U+005A"), "the base letter accused: {err}");
 }
+
+/// A long token in a table cell wraps inside its cell, in the PDF and in the DOCX, and a
+/// value far too long for a page runs on over pages instead of being cut off.
+#[test]
+fn long_tokens_wrap_inside_their_cells() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dept = tmp.path().join("tokens-2024");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clean"), &dept);
+    let p01 = dept.join("projects/p01.yaml");
+    let token = "LXKFQ2024ZFCG000012345678";
+    let huge = "W".repeat(50_000);
+    let text = std::fs::read_to_string(&p01).unwrap();
+    let text = text.replacen("name: \"成果对接活动场次\"", &format!("name: \"{token}\""), 1);
+    let text = text.replacen("name: \"平台正常运行率\"", &format!("name: \"{huge}\""), 1);
+    std::fs::write(&p01, text).unwrap();
+    let out = tmp.path().join("out");
+    let r = juesuan(&["report", dept.to_str().unwrap(), "p01", "-o", out.to_str().unwrap()]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let pdf = out.join("tokens-2024-p01.pdf");
+
+    // Every character is there, in order, and nothing is added between them.
+    let all = squash(&pdftotext_mode(&pdf, "-raw"));
+    assert!(all.contains(token), "the token reads whole");
+    assert_eq!(all.matches('W').count(), 50_000, "the 50,000-character value is printed whole");
+
+    // The token's pieces stay left of the next column (年初指标), on more than one line.
+    let bbox = pdftotext_mode(&pdf, "-bbox");
+    let words: Vec<(f64, f64, String)> = bbox
+        .lines()
+        .filter(|l| l.contains("<word "))
+        .filter_map(|l| {
+            let attr = |k: &str| l.split(&format!("{k}=\"")).nth(1)?.split('"').next()?.parse::<f64>().ok();
+            let w = l.split('>').nth(1)?.split('<').next()?.to_string();
+            Some((attr("xMin")?, attr("xMax")?, w))
+        })
+        .collect();
+    let next_col = words.iter().find(|w| w.2 == "年初指标").map(|w| w.0).expect("the 年初指标 header");
+    let pieces: Vec<_> = words.iter().filter(|w| w.2.starts_with("LXKF") || (w.2.chars().all(|c| c.is_ascii_alphanumeric()) && token.contains(w.2.as_str()) && w.2.len() > 3)).collect();
+    assert!(pieces.len() >= 2, "the token is broken over lines: {pieces:?}");
+    for p in &pieces {
+        assert!(p.1 <= next_col, "{} ends at {} past the next column at {next_col}", p.2, p.1);
+    }
+
+    // The DOCX holds both whole; the long value's row may break across pages.
+    let docx = out.join("tokens-2024-p01.docx");
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&docx).unwrap()).expect("a zip archive");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut z.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    assert!(xml.contains(token));
+    assert!(xml.contains(&huge));
+    let row = xml.split("<w:tr>").find(|r| r.contains(&huge[..100])).expect("the row of the long value");
+    assert!(!row.contains("<w:cantSplit"), "a row taller than a page may break");
+}

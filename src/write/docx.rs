@@ -959,7 +959,9 @@ fn table(t: &TreeTable, width: u32) -> Result<Table, DocxError> {
     // ([`st::WHOLE_TABLE_ROWS`]): Word and LibreOffice keep rows together through
     // `keepNext` on their paragraphs.
     let header_rows = usize::from(t.header_rows);
-    let whole = grid_rows.len() <= st::WHOLE_TABLE_ROWS;
+    // A row with a cell too long for a page may break, and its table is not kept whole.
+    let long: Vec<bool> = (0..grid_rows.len()).map(|r| t.rows.get(r).is_some_and(|row| row.iter().any(Cell::is_long))).collect();
+    let whole = grid_rows.len() <= st::WHOLE_TABLE_ROWS && !long.contains(&true);
     let keep: Vec<bool> = (0..grid_rows.len())
         .map(|r| {
             let spanned =
@@ -970,7 +972,8 @@ fn table(t: &TreeTable, width: u32) -> Result<Table, DocxError> {
     let rows = grid_rows
         .into_iter()
         .zip(keep)
-        .map(|(row, keep)| {
+        .zip(long)
+        .map(|((row, keep), long)| {
             let mut col = 0;
             let cells = row
                 .into_iter()
@@ -984,9 +987,14 @@ fn table(t: &TreeTable, width: u32) -> Result<Table, DocxError> {
                     table_cell(&slot, w, t.font_size, keep)
                 })
                 .collect();
-            // Rows never break across pages (as in the PDF); header rows are marked to
+            // Rows never break across pages (as in the PDF), unless too long for one; header rows are marked to
             // repeat by [`repeat_header_rows`].
-            TableRow::new(cells).cant_split()
+            let row = TableRow::new(cells);
+            if long {
+                row
+            } else {
+                row.cant_split()
+            }
         })
         .collect();
     // Cell padding as in the PDF; top and bottom less half a rule, which LibreOffice and

@@ -28,6 +28,68 @@ pub fn lit(s: &str) -> String {
     out
 }
 
+/// A token of a table cell longer than this many characters gets break opportunities (a
+/// contract number such as `LXKFQ2024ZFCG000012345678` would otherwise run over the next
+/// columns: Typst breaks only where Unicode allows, and a run of letters and digits has none).
+const CELL_TOKEN: usize = 16;
+/// The same for body text, whose line holds some 70 Latin characters.
+const TEXT_TOKEN: usize = 60;
+
+/// Markup for `s` (inside `[…]`): string literals, with each token longer than `long`
+/// characters split into inline boxes. Typst may break a line between two boxes, and the
+/// boxes add no character to the text (a zero-width space would: pdftotext and copy-paste
+/// would yield it inside the number). A token is a run of characters other than spaces and
+/// CJK (which break anywhere already).
+fn breakable(s: &str, long: usize) -> String {
+    let mut out = String::new();
+    let mut plain = String::new();
+    let mut token: Vec<char> = Vec::new();
+    let flush_token = |token: &mut Vec<char>, plain: &mut String, out: &mut String| {
+        if token.len() <= long {
+            plain.extend(token.drain(..));
+            return;
+        }
+        if !plain.is_empty() {
+            let _ = write!(out, "#{}", lit(plain));
+            plain.clear();
+        }
+        // One character a box, or eight in a very long token (bounded work for the layout).
+        let size = if token.len() <= 256 { 1 } else { 8 };
+        for chunk in token.chunks(size) {
+            let _ = write!(out, "#box({})", lit(&chunk.iter().collect::<String>()));
+        }
+        token.clear();
+    };
+    for c in s.chars() {
+        if c.is_whitespace() || c as u32 >= 0x2E80 {
+            flush_token(&mut token, &mut plain, &mut out);
+            plain.push(c);
+        } else {
+            token.push(c);
+        }
+    }
+    flush_token(&mut token, &mut plain, &mut out);
+    if !plain.is_empty() || out.is_empty() {
+        let _ = write!(out, "#{}", lit(&plain));
+    }
+    out
+}
+
+/// A text as a Typst expression: its string literal, or content with break opportunities
+/// when it holds a token longer than `long` characters.
+fn text_expr(s: &str, long: usize) -> String {
+    let mut run = 0;
+    let has_long = s.chars().any(|c| {
+        run = if c.is_whitespace() || c as u32 >= 0x2E80 { 0 } else { run + 1 };
+        run > long
+    });
+    if has_long {
+        format!("[{}]", breakable(s, long))
+    } else {
+        lit(s)
+    }
+}
+
 /// The Typst source of `doc` (style settings and style file included).
 pub fn source(doc: &Document) -> String {
     let mut out = prelude(doc, true);
@@ -236,10 +298,10 @@ fn runs(rs: &[Run]) -> String {
     for r in rs {
         match r {
             Run::Text(t) => {
-                let _ = write!(s, "#{}", lit(t));
+                let _ = write!(s, "#{}", text_expr(t, TEXT_TOKEN));
             }
             Run::Strong(t) => {
-                let _ = write!(s, "#strong({})", lit(t));
+                let _ = write!(s, "#strong({})", text_expr(t, TEXT_TOKEN));
             }
             Run::Break => s.push_str("#linebreak()"),
         }
@@ -270,7 +332,8 @@ fn paragraph(out: &mut String, st: ParaStyle, align: Option<Align>, rs: &[Run]) 
 }
 
 fn cell(c: &Cell) -> String {
-    let body = if c.strong { format!("strong({})", lit(&c.text)) } else { lit(&c.text) };
+    let text = text_expr(&c.text, CELL_TOKEN);
+    let body = if c.strong { format!("strong({text})") } else { text };
     let mut args = String::new();
     if c.colspan > 1 {
         let _ = write!(args, "colspan: {}, ", c.colspan);
@@ -286,7 +349,13 @@ fn table(out: &mut String, t: &Table) {
     let widths: Vec<String> = t.widths.iter().map(|w| format!("{w}fr")).collect();
     let header_rows = usize::from(t.header_rows).min(t.rows.len());
     let head: Vec<String> = t.rows[..header_rows].iter().flatten().map(cell).collect();
-    let whole = t.rows.len() <= style::WHOLE_TABLE_ROWS;
+    // A short table is kept on one page, unless a cell is too long for any page.
+    let long = t.rows.iter().flatten().any(Cell::is_long);
+    let whole = t.rows.len() <= style::WHOLE_TABLE_ROWS && !long;
+    if long {
+        // Rows may break across pages (a row span included, or it would hold its rows together).
+        out.push_str("#[#set table.cell(breakable: true)\n");
+    }
     let _ = write!(out, "#form-table(({},), {}pt, {whole}, ({}", widths.join(", "), t.font_size, head.join(", "));
     if !head.is_empty() {
         out.push(',');
@@ -299,6 +368,9 @@ fn table(out: &mut String, t: &Table) {
         }
     }
     out.push(')');
+    if long {
+        out.push(']');
+    }
 }
 
 #[cfg(test)]
@@ -324,6 +396,19 @@ mod tests {
         assert!(src.contains("\"x\")<juesuan-h0>]"), "{src}");
         assert!(src.contains("#[#heading(level: 4, outlined: false, bookmarked: false, \"x\")]"), "{src}");
         assert!(src.starts_with("// Style settings") && src.contains("line: 1.5,"));
+    }
+
+    #[test]
+    fn long_tokens_get_break_opportunities_and_short_ones_stay_literals() {
+        assert_eq!(text_expr("LXKFQ2024ZFCG0001", 16), "[#box(\"L\")#box(\"X\")#box(\"K\")#box(\"F\")#box(\"Q\")#box(\"2\")#box(\"0\")#box(\"2\")#box(\"4\")#box(\"Z\")#box(\"F\")#box(\"C\")#box(\"G\")#box(\"0\")#box(\"0\")#box(\"0\")#box(\"1\")]");
+        assert_eq!(text_expr("合同LXKFQ2024ZFCG0001号", 16).matches("#box(").count(), 17);
+        assert!(text_expr("合同LXKFQ2024ZFCG0001号", 16).starts_with("[#\"合同\"#box("));
+        assert_eq!(text_expr("24557.16", 16), "\"24557.16\"");
+        assert_eq!(text_expr("1234567890 1234567890", 16), "\"1234567890 1234567890\"");
+        // Quotes and backslashes stay literal inside the boxes.
+        assert_eq!(breakable("a\"\\#$*_[]<>&{{}}bcdefghijklmno", 16).matches("#box(").count(), 30);
+        assert!(breakable("a\"\\#$*_[]<>&{{}}bcdefghijklmno", 16).contains("#box(\"\\\"\")#box(\"\\\\\")"));
+        assert_eq!(breakable(&"9".repeat(1000), 16).matches("#box(").count(), 125);
     }
 
     #[test]
