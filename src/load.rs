@@ -224,8 +224,23 @@ fn read_projects(dir: &Path, display: &str) -> Vec<ProjectRead> {
         Ok(e) => e,
         Err(e) => return fault(format!("cannot be read: {e}")),
     };
-    let names: Vec<String> = entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
     let mut out: Vec<ProjectRead> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    for name in entries.filter_map(|e| e.ok()).map(|e| e.file_name()) {
+        match name.into_string() {
+            Ok(n) => names.push(n),
+            // A name written on a GBK system: the file cannot be named back to the user or
+            // opened under a lossy name, and leaving it out would lose a project silently.
+            Err(raw) => {
+                let lossy = raw.to_string_lossy().into_owned();
+                let lower = lossy.to_lowercase();
+                if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+                    out.push((format!("projects/{lossy}"), Err(Diagnostic::file_error(format!("{shown}/{}", crate::diag::printable(&lossy)), "the file name is not UTF-8 (shown with � for the bytes that are not); this project would be left out")
+                        .with_hint("rename the file with a UTF-8 name, e.g. p04.yaml"))));
+                }
+            }
+        }
+    }
     let mut files: Vec<String> = Vec::new();
     for n in &names {
         let lower = n.to_lowercase();
@@ -831,18 +846,19 @@ fn validate_info(d: &Department, s: &SourceMap, out: &mut Vec<Diagnostic>) {
 
 /// 科目 code rules of one table: digits, length, uniqueness, parents, where amounts go.
 fn validate_code_table(spec: &CodeTableSpec, t: &CodeTable, s: &SourceMap, out: &mut Vec<Diagnostic>) {
+    // A malformed code is the one error of its table: the 类/款/项 structure read around it
+    // would only give follow-on errors (a 款 "without 项 rows" whose 项 has a full-width code).
+    let malformed = t.rows.iter().enumerate().filter_map(|(i, row)| code_error(&row.code, s.loc(&format!("rows[{i}].code"))));
+    let before = out.len();
+    out.extend(malformed);
+    if out.len() > before {
+        return;
+    }
     let mut seen: HashMap<&str, usize> = HashMap::new();
     let mut previous: Option<&str> = None;
     for (i, row) in t.rows.iter().enumerate() {
         let at = |field: &str| s.loc(&format!("rows[{i}].{field}"));
         let code = row.code.as_str();
-        if !code.bytes().all(|b| b.is_ascii_digit()) || ![3, 5, 7].contains(&code.len()) {
-            out.push(
-                Diagnostic::error(at("code"), format!("科目 code `{code}` must be 3 (类), 5 (款) or 7 (项) digits"))
-                    .with_hint("quote codes as strings, e.g. code: \"2011302\""),
-            );
-            continue;
-        }
         if let Some(first) = seen.insert(code, i) {
             out.push(Diagnostic::error(
                 at("code"),
@@ -892,6 +908,25 @@ fn validate_code_table(spec: &CodeTableSpec, t: &CodeTable, s: &SourceMap, out: 
     if let Some(p) = &t.printed {
         check_printed_cols(spec, p, &|c| s.loc(&format!("printed.{c}")), out);
     }
+}
+
+/// What is wrong with a 科目 code, if anything: it must be 3 (类), 5 (款) or 7 (项) ASCII digits.
+fn code_error(code: &str, at: Loc) -> Option<Diagnostic> {
+    if code.bytes().all(|b| b.is_ascii_digit()) && [3, 5, 7].contains(&code.len()) {
+        return None;
+    }
+    // Full-width digits (２０１), as an input method on Chinese settings types them.
+    let ascii: String = code.chars().map(|c| if ('０'..='９').contains(&c) { char::from(b'0' + (c as u32 - '０' as u32) as u8) } else { c }).collect();
+    if ascii != code && ascii.bytes().all(|b| b.is_ascii_digit()) && [3, 5, 7].contains(&ascii.len()) {
+        return Some(
+            Diagnostic::error(at, format!("科目 code `{code}` is written in full-width digits"))
+                .with_hint(format!("write it in ASCII digits: code: \"{ascii}\"")),
+        );
+    }
+    Some(
+        Diagnostic::error(at, format!("科目 code `{code}` must be 3 (类), 5 (款) or 7 (项) digits"))
+            .with_hint("quote codes as strings, e.g. code: \"2011302\""),
+    )
 }
 
 fn check_printed_cols(spec: &CodeTableSpec, p: &Cols, at: &dyn Fn(&str) -> Loc, out: &mut Vec<Diagnostic>) {

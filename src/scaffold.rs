@@ -34,6 +34,9 @@ pub enum ScaffoldError {
     NotADepartment(PathBuf),
     /// A project id that cannot be a file name.
     BadId(String),
+    /// `new-project` with an id that a project file or id already has, ignoring case (ids
+    /// name output files, and Windows and macOS file names ignore case).
+    IdTaken { id: String, by: PathBuf },
     /// A year outside 2000–2100.
     BadYear(i32),
     /// The file system refused.
@@ -50,6 +53,11 @@ impl fmt::Display for ScaffoldError {
             ScaffoldError::BadId(id) => write!(
                 f,
                 "project id `{id}`: expected letters, digits, `-` or `_` (at most 64, not starting with `-`)"
+            ),
+            ScaffoldError::IdTaken { id, by } => write!(
+                f,
+                "project id `{id}` is taken by {} (ids may not differ only in case); nothing written",
+                by.display()
             ),
             ScaffoldError::BadYear(y) => write!(f, "year {y}: expected a fiscal year between 2000 and 2100"),
             ScaffoldError::Io(p, e) => write!(f, "{}: {e}", p.display()),
@@ -133,8 +141,32 @@ pub fn new_project(dir: &Path, id: &str) -> Result<PathBuf, ScaffoldError> {
     if path.exists() {
         return Err(ScaffoldError::Exists(path));
     }
+    if let Some(by) = project_with_id(&dir.join("projects"), id) {
+        return Err(ScaffoldError::IdTaken { id: id.to_string(), by });
+    }
     let code = info.code.as_deref().unwrap_or("");
     write_new(&path, &project_text(id, &info.name, code, info.year))
+}
+
+/// The project file in `projects` whose name or `id:` equals `id`, ignoring case.
+fn project_with_id(projects: &Path, id: &str) -> Option<PathBuf> {
+    #[derive(serde::Deserialize)]
+    struct IdOnly {
+        #[serde(default)]
+        id: String,
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(projects).ok()?.flatten().map(|e| e.path()).collect();
+    files.sort();
+    files.into_iter().find(|f| {
+        let is_yaml = f.extension().is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+        let stem = f.file_stem().map(|s| s.to_string_lossy().to_lowercase());
+        is_yaml
+            && (stem.as_deref() == Some(id.to_lowercase().as_str())
+                || crate::load::read_text(f, "")
+                    .ok()
+                    .and_then(|t| serde_yaml::from_str::<IdOnly>(&t).ok())
+                    .is_some_and(|p| p.id.eq_ignore_ascii_case(id)))
+    })
 }
 
 fn project_text(id: &str, dept: &str, code: &str, year: i32) -> String {

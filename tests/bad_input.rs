@@ -490,3 +490,20 @@ fn fifo_is_not_read() {
     assert!(r.stderr.contains(&format!("{}: error: not a regular file", fifo.display())), "{}", r.both());
     assert!(r.elapsed < Duration::from_secs(MAX_SECONDS), "{}", r.both());
 }
+
+/// A project file whose name is not UTF-8 (`你.yaml` saved on a GBK system) is an error naming
+/// it, not "No such file" and not a booklet without the project.
+#[cfg(unix)]
+#[test]
+fn a_file_name_that_is_not_utf8_is_named() {
+    use std::os::unix::ffi::OsStrExt;
+    let (_tmp, dept) = copy_fixture("clean");
+    let name = std::ffi::OsStr::from_bytes(b"\xc4\xe3.yaml");
+    std::fs::rename(dept.join("projects/p03.yaml"), dept.join("projects").join(name)).unwrap();
+    let r = run_limited(&["check", dept.to_str().unwrap()], Duration::from_secs(10), MEMORY_MB);
+    assert_eq!(r.code, Some(2), "{}", r.both());
+    let want = format!("{}/projects/\u{fffd}\u{fffd}.yaml: error: the file name is not UTF-8", dept.display());
+    assert!(r.stderr.contains(&want), "{}", r.both());
+    assert!(r.stderr.contains("rename the file with a UTF-8 name"), "{}", r.both());
+    assert!(!r.stderr.contains("No such file"), "{}", r.both());
+}

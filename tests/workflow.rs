@@ -81,6 +81,15 @@ fn new_refuses_to_overwrite_and_bad_ids() {
     }
     let r = run(&["new-project", s(&dept), "p01"], LIMIT);
     assert_eq!(r.code, Some(2), "{}", r.both());
+    // An id that differs from a file's name or id only in case: check would reject the pair.
+    let r = run(&["new-project", s(&dept), "P01"], LIMIT);
+    assert_eq!(r.code, Some(2), "{}", r.both());
+    assert!(r.stderr.contains("project id `P01` is taken by") && r.stderr.contains("p01.yaml"), "{}", r.both());
+    assert!(!dept.join("projects/P01.yaml").exists());
+    std::fs::rename(dept.join("projects/p02.yaml"), dept.join("projects/second.yaml")).unwrap();
+    let r = run(&["new-project", s(&dept), "P02"], LIMIT);
+    assert_eq!(r.code, Some(2), "the id inside second.yaml is p02: {}", r.both());
+    assert!(r.stderr.contains("second.yaml"), "{}", r.both());
     let r = run(&["new-project", s(&dept.join("tables")), "p9"], LIMIT);
     assert_eq!(r.code, Some(2), "{}", r.both());
     assert!(r.stderr.contains("not a department folder"), "{}", r.both());
