@@ -199,34 +199,41 @@ fn width(s: &str) -> usize {
     s.chars().map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 }).sum()
 }
 
-/// Progress on stderr: a bar on a terminal, one plain line per department otherwise.
+/// Progress on stderr: a bar on a terminal (indicatif; a department that fails or is refused
+/// keeps a line of its own above it), one plain line per department otherwise.
 pub fn progress_printer() -> impl Fn(&Row, usize, usize) + Sync {
-    let tty = std::io::stderr().is_terminal();
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::stderr());
+        if let Ok(style) = indicatif::ProgressStyle::with_template("[{bar:30}] {pos}/{len} {wide_msg}") {
+            bar.set_style(style.progress_chars("#-"));
+        }
+        bar
+    });
     move |row: &Row, done: usize, total: usize| {
-        let mut err = std::io::stderr().lock();
         let status = match &row.status {
             Status::Built => "ok",
             Status::Refused => "not built (--strict)",
             Status::Failed(_) => "FAILED",
         };
-        if tty {
-            let filled = done * 30 / total.max(1);
-            let _ = write!(
-                err,
-                "\r\x1b[2K[{}{}] {done}/{total} {} {status}",
-                "#".repeat(filled),
-                "-".repeat(30 - filled),
-                row.name
-            );
-            if done == total {
-                let _ = writeln!(err);
+        match &bar {
+            Some(bar) => {
+                bar.set_length(total as u64);
+                bar.set_message(format!("{} {status}", row.name));
+                bar.set_position(done as u64);
+                if row.status != Status::Built {
+                    bar.println(format!("{}: {status}", row.name));
+                }
+                if done == total {
+                    bar.finish();
+                }
             }
-        } else {
-            let _ = writeln!(
-                err,
-                "[{done}/{total}] {}: {status} ({} errors, {} warnings, {} pages, {:.2} s)",
-                row.name, row.errors, row.warnings, row.pages, row.seconds
-            );
+            None => {
+                let _ = writeln!(
+                    std::io::stderr().lock(),
+                    "[{done}/{total}] {}: {status} ({} errors, {} warnings, {} pages, {:.2} s)",
+                    row.name, row.errors, row.warnings, row.pages, row.seconds
+                );
+            }
         }
     }
 }

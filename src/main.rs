@@ -85,6 +85,10 @@ enum Command {
         /// Stop after this many rebuilds (for scripts and benchmarks).
         #[arg(long, hide = true)]
         max_rebuilds: Option<usize>,
+        /// Look at the files every 50 ms instead of waiting for the system's change events
+        /// (a network drive, whose changes from another machine raise no event).
+        #[arg(long)]
+        poll: bool,
     },
     /// Build every department folder under ROOT in parallel, then print a summary table.
     Batch {
@@ -250,8 +254,8 @@ fn main() -> ExitCode {
         Command::Report { dir, id, out } => run_build(&dir, Some(&id), &out),
         Command::New { dir, department, year, code } => run_new(&dir, &department, year, &code),
         Command::NewProject { dir, id } => run_new_project(&dir, &id),
-        Command::Watch { dir, out, max_rebuilds } => match dir.or_else(default_department) {
-            Some(dir) => run_watch(&dir, &out, max_rebuilds),
+        Command::Watch { dir, out, max_rebuilds, poll } => match dir.or_else(default_department) {
+            Some(dir) => run_watch(&dir, &out, max_rebuilds, poll),
             None => usage("no department folder given and data/ does not hold exactly one"),
         },
         Command::Batch { root, out, jobs, shard } => run_batch(&root, &out, jobs, shard),
@@ -447,7 +451,7 @@ fn run_new_project(dir: &Path, id: &str) -> ExitCode {
     }
 }
 
-fn run_watch(dir: &Path, args: &OutArgs, max_rebuilds: Option<usize>) -> ExitCode {
+fn run_watch(dir: &Path, args: &OutArgs, max_rebuilds: Option<usize>, poll_only: bool) -> ExitCode {
     if !dir.join("department.yaml").is_file() {
         return usage(&format!("{}: not a department folder (no department.yaml)", dir.display()));
     }
@@ -455,6 +459,7 @@ fn run_watch(dir: &Path, args: &OutArgs, max_rebuilds: Option<usize>) -> ExitCod
         out: args.output.clone(),
         build: args.build_options(),
         poll: std::time::Duration::from_millis(50),
+        poll_only,
         max_rebuilds,
         strict: args.strict,
     };

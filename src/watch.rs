@@ -3,8 +3,13 @@
 //! does not load prints its errors and leaves the last good outputs in place.
 //!
 //! Work reused between rebuilds: the parsed fonts ([`FontCache`]) and Typst's memoized
-//! layout (comemo), so unchanged pages are not laid out again. The folder is polled (no
-//! platform watcher to build or configure); a change is acted on once the files stop moving.
+//! layout (comemo), so unchanged pages are not laid out again.
+//!
+//! The system tells of changes (inotify, FSEvents, ReadDirectoryChangesW through `notify`,
+//! debounced); the folder is still looked at every [`SAFETY_POLL`], and only polled when the
+//! system watcher cannot be had or `--poll` asks for it (a network drive, whose changes made
+//! on another machine raise no event here). Either way the changed files are found by
+//! comparing snapshots, and a change is acted on once the files stop moving.
 
 use crate::build::{self, BuildOptions, FontCache, Output, Target};
 use crate::diag::Diagnostic;
@@ -19,12 +24,50 @@ pub struct WatchOptions {
     pub out: PathBuf,
     /// Formats and marks.
     pub build: BuildOptions,
-    /// How often to look at the files.
+    /// How often to look at the files when polling.
     pub poll: Duration,
+    /// `--poll`: poll only, with no system watcher (network drives).
+    pub poll_only: bool,
     /// Stop after this many rebuilds (tests and benchmarks); `None` runs until killed.
     pub max_rebuilds: Option<usize>,
     /// `--strict`: write nothing while `check` finds errors (the last good outputs stay).
     pub strict: bool,
+}
+
+/// With a system watcher, how often the folder is looked at anyway (an event missed or
+/// dropped by the system still leads to a rebuild).
+pub const SAFETY_POLL: Duration = Duration::from_secs(2);
+
+/// How long the debouncer gathers events into one batch.
+const DEBOUNCE: Duration = Duration::from_millis(50);
+
+/// The system watcher of `dir` and the channel its debounced events arrive on, or why there
+/// is none.
+type Events = (
+    notify_debouncer_mini::Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>,
+    std::sync::mpsc::Receiver<notify_debouncer_mini::DebounceEventResult>,
+);
+
+fn system_watcher(dir: &Path) -> Result<Events, String> {
+    use notify_debouncer_mini::notify::RecursiveMode;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut debouncer = notify_debouncer_mini::new_debouncer(DEBOUNCE, tx).map_err(|e| e.to_string())?;
+    debouncer.watcher().watch(dir, RecursiveMode::Recursive).map_err(|e| e.to_string())?;
+    Ok((debouncer, rx))
+}
+
+/// Waits until something may have changed: an event of the system watcher (or
+/// [`SAFETY_POLL`] without one), or the poll interval.
+fn wait(events: &Option<Events>, poll: Duration) {
+    match events {
+        Some((_, rx)) => {
+            if rx.recv_timeout(SAFETY_POLL).is_ok() {
+                // Whatever else arrived is covered by the snapshot taken next.
+                while rx.try_recv().is_ok() {}
+            }
+        }
+        None => std::thread::sleep(poll),
+    }
 }
 
 /// What a file looked like at the last poll.
@@ -60,14 +103,16 @@ fn changed(old: &Snapshot, new: &Snapshot) -> Vec<PathBuf> {
 /// Runs the watch loop, reporting through `log` (one line per event).
 pub fn run(dir: &Path, opts: &WatchOptions, fonts: &FontCache, log: &mut dyn FnMut(&str)) {
     let mut seen = snapshot(dir);
-    log(&format!("watching {} (Ctrl-C to stop)", dir.display()));
+    let events = if opts.poll_only { None } else { system_watcher(dir).map_err(|e| log(&format!("no system watcher ({e}); polling every {} ms", opts.poll.as_millis()))).ok() };
+    let how = if events.is_some() { "" } else { ", polling" };
+    log(&format!("watching {}{how} (Ctrl-C to stop)", dir.display()));
     rebuild(dir, &[], opts, fonts, log);
     let mut rebuilds = 0;
     loop {
         if opts.max_rebuilds.is_some_and(|m| rebuilds >= m) {
             return;
         }
-        std::thread::sleep(opts.poll);
+        wait(&events, opts.poll);
         let now = snapshot(dir);
         if now == seen {
             continue;

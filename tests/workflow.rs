@@ -207,6 +207,25 @@ fn watch_rebuilds_after_an_edit_and_keeps_outputs_on_bad_input() {
     w.wait_for("booklet: wrote");
 }
 
+/// The system watcher by default; `--poll` (network drives) polls and rebuilds all the same.
+#[test]
+fn watch_uses_the_system_watcher_and_polls_on_request() {
+    let (tmp, dept) = copy_fixture("clean");
+    let out = tmp.path().join("out");
+    let mut w = Watch::start(&dept, &out);
+    let line = w.wait_for("watching");
+    assert!(!line.contains("polling"), "{line}");
+    drop(w);
+    let mut w = Watch::start_with(&dept, &out, &["--poll"]);
+    let line = w.wait_for("watching");
+    assert!(line.contains("polling"), "{line}");
+    w.wait_for("done in");
+    std::thread::sleep(Duration::from_millis(50));
+    replace_once(&dept, "projects/p02.yaml", "weight: 20", "weight: 20.0");
+    w.wait_for("changed: projects/p02.yaml");
+    w.wait_for("report p02: wrote");
+}
+
 fn sample_root(n: usize) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("root");
