@@ -324,8 +324,12 @@ fn docx_page_cache_gives_the_same_bytes() {
 #[test]
 fn page_cache_is_read_back_and_used() {
     use juesuan::write::pdf;
-    let d = juesuan::load::load_dir(Path::new(SEED)).unwrap();
-    let doc = juesuan::render::report(&juesuan::compute::compute(&d), "p02").unwrap();
+    // A small booklet: runs of numbered pages one after another (a report alone has a single
+    // run of them, after its cover).
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("small");
+    juesuan::sample::generate(&dir, "样本部门", 5, juesuan::sample::SampleSize { rows: 20, projects: 1 }).unwrap();
+    let doc = juesuan::render::booklet(&juesuan::compute::compute(&juesuan::load::load_dir(&dir).unwrap())).unwrap();
     let fonts = pdf::FontSet::embedded();
     let mut cache = pdf::RunCache::default();
     let pages = pdf::heading_pages_by_runs(&doc, &fonts, &mut cache).unwrap();

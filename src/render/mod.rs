@@ -126,7 +126,8 @@ pub fn booklet(v: &View) -> Result<Document, RenderError> {
 pub fn report(v: &View, id: &str) -> Result<Document, RenderError> {
     let p = v.projects.iter().find(|p| p.id == id).ok_or_else(|| RenderError::NoSuchProject(id.to_string()))?;
     let blocks = render(v, "report-alone.jinja", context! { v => Value::from_serialize(v), p => Value::from_serialize(p), layout => Value::from_serialize(&v.layout.spec) })?;
-    Ok(Document { meta: meta(v, format!("{}项目支出绩效自评报告", p.name)), blocks })
+    // The title the cover prints: 项目支出绩效自评分析报告 under the project's name.
+    Ok(Document { meta: meta(v, format!("{}项目支出绩效自评分析报告", p.name)), blocks })
 }
 
 /// The generated markup of the booklet (for `--emit-markup` and tests).
