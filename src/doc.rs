@@ -121,7 +121,8 @@ pub enum Block {
         level: u8,
         /// Text.
         text: String,
-        /// Listed in the table of contents, bookmarks and navigation pane.
+        /// Listed in the table of contents (目录). Every heading, listed or not, is a PDF
+        /// bookmark and in Word's navigation pane.
         outline: bool,
         /// Alignment.
         align: Align,

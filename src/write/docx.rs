@@ -5,7 +5,9 @@
 //!
 //! * headings use Word's built-in `Heading1`–`Heading4` styles (outline levels, so the
 //!   navigation pane and `TOC \o` see them); headings with `outline: false` use look-alike
-//!   `MinorHeading1`–`4` styles without an outline level;
+//!   `MinorHeading1`–`4` styles and an outline level of their own below the deepest 目录
+//!   that covers them ([`minor_outline_levels`]): the navigation pane shows every heading,
+//!   no 目录 lists more than the PDF's;
 //! * every [`ParaStyle`] has its own paragraph style following [`crate::write::style`];
 //! * a [`Block::Toc`] is a real `TOC` field whose result is already filled with the entries
 //!   (hyperlinks to bookmarks on the headings and `PAGEREF` fields for the page numbers), so
@@ -376,7 +378,8 @@ mod ids {
 }
 
 /// Style id of a heading: built-in `HeadingN` (in the outline) or `MinorHeadingN` (same
-/// look, no outline level: neither navigation pane nor 目录 list it).
+/// look, no outline level of its own: each such paragraph gets one below every 目录 that
+/// covers it, [`minor_outline_levels`]).
 fn heading_style(level: u8, outline: bool) -> String {
     let level = level.clamp(1, 4);
     if outline {
@@ -541,6 +544,8 @@ struct Writer<'a> {
     restart: bool,
     /// Font sizes of the tables written: each has its named 表格文字 style.
     table_sizes: BTreeSet<u8>,
+    /// Outline level (0-based) of each heading kept out of the 目录s, by block index.
+    minor_levels: BTreeMap<usize, usize>,
 }
 
 impl<'a> Writer<'a> {
@@ -569,6 +574,7 @@ impl<'a> Writer<'a> {
             front: doc.blocks.iter().any(|b| matches!(b, Block::MainMatter)),
             restart: false,
             table_sizes: BTreeSet::new(),
+            minor_levels: minor_outline_levels(doc),
         }
     }
 
@@ -629,6 +635,9 @@ impl<'a> Writer<'a> {
     /// above, as in the PDF, where space at the top of a page is dropped.
     fn heading(&mut self, i: usize, level: u8, text: &str, outline: bool, align: Align) {
         let mut p = Paragraph::new().style(&heading_style(level, outline));
+        if let Some(&lvl) = self.minor_levels.get(&i) {
+            p = p.outline_lvl(lvl);
+        }
         if align != Align::Left {
             p = p.align(alignment(align));
         }
@@ -794,6 +803,44 @@ impl<'a> Writer<'a> {
         }
         d
     }
+}
+
+/// The outline level (0-based, as `w:outlineLvl`) of every heading kept out of the 目录s
+/// (`outline: false`), by block index: its own level when that is deeper than every 目录
+/// covering it lists (a `（一）` of 情况说明, level 3, under the booklet's 目录 of levels 1–2),
+/// else one deeper than the deepest such 目录 (a report's `1.`, level 4, under the report's
+/// 目录 of levels 1–4, becomes 5). So Word's navigation pane shows every heading, nested
+/// under the one before it, while a `TOC \o "1-N" \u` field that Word updates lists what the
+/// PDF's 目录 lists.
+fn minor_outline_levels(doc: &Document) -> BTreeMap<usize, usize> {
+    let anchor = |name: String| doc.blocks.iter().position(|b| matches!(b, Block::Anchor { name: n } if *n == name));
+    // The deepest 目录 level covering each block.
+    let mut cover = vec![0u8; doc.blocks.len()];
+    for b in &doc.blocks {
+        let Block::Toc { depth, scope, .. } = b else { continue };
+        let range = match scope {
+            None => 0..doc.blocks.len(),
+            Some(s) => {
+                let Some(start) = anchor(format!("{s}-start")) else { continue };
+                let end = anchor(format!("{s}-end")).filter(|e| *e > start).unwrap_or(doc.blocks.len());
+                start..end
+            }
+        };
+        for c in &mut cover[range] {
+            *c = (*c).max(*depth);
+        }
+    }
+    doc.blocks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| match b {
+            Block::Heading { level, outline: false, .. } => {
+                let level = if *level > cover[i] { *level } else { cover[i] + 1 };
+                Some((i, usize::from(level.clamp(1, 9)) - 1))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// A tiny empty paragraph (1 pt): separates tables, carries section ends and page breaks.

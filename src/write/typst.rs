@@ -183,12 +183,14 @@ pub fn heading_label(i: usize) -> String {
     format!("juesuan-h{i}")
 }
 
-/// A heading; an outline heading carries its label. (Between two headings the larger of
-/// the spaces below and above counts, in Typst as in LibreOffice's layout of the DOCX.)
+/// A heading; an outline heading carries its label. Every heading is a bookmark (as every
+/// heading is in Word's navigation pane); only outline headings are in the 目录. (Between
+/// two headings the larger of the spaces below and above counts, in Typst as in
+/// LibreOffice's layout of the DOCX.)
 fn heading(out: &mut String, i: usize, b: &Block) {
     let Block::Heading { level, text, outline, align } = b else { return };
     let label = if *outline { format!("<{}>", heading_label(i)) } else { String::new() };
-    let mut h = format!("[#heading(level: {level}, outlined: {outline}, bookmarked: {outline}, {}){label}]", lit(text));
+    let mut h = format!("[#heading(level: {level}, outlined: {outline}, bookmarked: true, {}){label}]", lit(text));
     if *align != Align::Left {
         h = format!("align({}, {h})", align_name(*align));
     }
@@ -347,7 +349,7 @@ mod tests {
         };
         let src = source(&doc);
         assert!(src.contains("\"x\")<juesuan-h0>]"), "{src}");
-        assert!(src.contains("#[#heading(level: 4, outlined: false, bookmarked: false, \"x\")]"), "{src}");
+        assert!(src.contains("#[#heading(level: 4, outlined: false, bookmarked: true, \"x\")]"), "{src}");
         assert!(src.starts_with("// Style settings") && src.contains("line: 1.5,"));
     }
 
