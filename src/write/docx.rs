@@ -941,8 +941,9 @@ fn grid(widths: &[u16], total: u32) -> Vec<usize> {
 enum Slot<'c> {
     /// A cell starting here, spanning `cols` grid columns.
     Start { cell: &'c Cell, cols: usize },
-    /// Covered by a row span from above (`cols` wide, like the cell that started it).
-    Continue { cols: usize },
+    /// Covered by a row span from above (`cols` wide, like the cell that started it; `keep`:
+    /// the span keeps its rows on one page, [`Cell::breakable`]).
+    Continue { cols: usize, keep: bool },
     /// Nothing given for this column (a short row).
     Empty,
 }
@@ -953,17 +954,17 @@ enum Slot<'c> {
 fn slots(t: &TreeTable) -> Result<Vec<Vec<Slot<'_>>>, DocxError> {
     let ncols = t.widths.len();
     // For each grid column: rows still covered from above, and the width of that span.
-    let mut covered = vec![(0u16, 0usize); ncols];
+    let mut covered = vec![(0u16, 0usize, true); ncols];
     let mut rows = Vec::with_capacity(t.rows.len());
     for (r, row) in t.rows.iter().enumerate() {
         let mut out = Vec::new();
         let mut cells = row.iter();
         let mut col = 0;
         while col < ncols {
-            let (left, cols) = covered[col];
+            let (left, cols, keep) = covered[col];
             if left > 0 {
                 covered[col].0 -= 1;
-                out.push(Slot::Continue { cols });
+                out.push(Slot::Continue { cols, keep });
                 col += cols;
                 continue;
             }
@@ -974,7 +975,7 @@ fn slots(t: &TreeTable) -> Result<Vec<Vec<Slot<'_>>>, DocxError> {
                         return Err(DocxError(format!("table row {}: a cell spans past the {ncols} columns", r + 1)));
                     }
                     if cell.rowspan > 1 {
-                        covered[col] = (cell.rowspan - 1, cols);
+                        covered[col] = (cell.rowspan - 1, cols, !cell.breakable);
                     }
                     out.push(Slot::Start { cell, cols });
                     col += cols;
@@ -1002,7 +1003,7 @@ fn table(t: &TreeTable, width: u32) -> Result<Table, DocxError> {
     let grid_rows = slots(t)?;
     // A row stays on the page of the next one when it is a header row (no header alone at
     // the foot of a page), a row span goes on into the next row (as the PDF keeps merged
-    // cells whole), or the table is small enough to be kept whole
+    // cells whole, unless the cell may break), or the table is small enough to be kept whole
     // ([`st::WHOLE_TABLE_ROWS`]): Word and LibreOffice keep rows together through
     // `keepNext` on their paragraphs.
     let header_rows = usize::from(t.header_rows);
@@ -1010,7 +1011,7 @@ fn table(t: &TreeTable, width: u32) -> Result<Table, DocxError> {
     let keep: Vec<bool> = (0..grid_rows.len())
         .map(|r| {
             let spanned =
-                grid_rows.get(r + 1).is_some_and(|next| next.iter().any(|s| matches!(s, Slot::Continue { .. })));
+                grid_rows.get(r + 1).is_some_and(|next| next.iter().any(|s| matches!(s, Slot::Continue { keep: true, .. })));
             r + 1 < grid_rows.len() && (whole || r < header_rows || spanned)
         })
         .collect();
@@ -1023,7 +1024,7 @@ fn table(t: &TreeTable, width: u32) -> Result<Table, DocxError> {
                 .into_iter()
                 .map(|slot| {
                     let n = match &slot {
-                        Slot::Start { cols, .. } | Slot::Continue { cols } => *cols,
+                        Slot::Start { cols, .. } | Slot::Continue { cols, .. } => *cols,
                         Slot::Empty => 1,
                     };
                     let w = cols[col..col + n].iter().sum();
@@ -1079,7 +1080,7 @@ fn table_cell(slot: &Slot<'_>, width: usize, size: u8, keep_next: bool) -> Table
                 c
             }
         }
-        Slot::Continue { cols } => base(*cols).vertical_merge(VMergeType::Continue).add_paragraph(empty()),
+        Slot::Continue { cols, .. } => base(*cols).vertical_merge(VMergeType::Continue).add_paragraph(empty()),
         Slot::Empty => base(1).add_paragraph(empty()),
     }
 }
@@ -1437,14 +1438,18 @@ pub fn repeat_header_rows(xml: &str, header_rows: &[usize]) -> String {
 }
 
 /// Workaround: docx-rs's document defaults can hold only spacing. Every paragraph gets widow
-/// control (Typst, too, avoids widows and orphans), and no automatic space between Chinese
-/// and Latin text or digits (`autoSpaceDE`/`autoSpaceDN`), which the PDF does not add
-/// either (`cjk-latin-spacing: none`): lines then break alike. Sorted by [`schema_order`].
+/// control (Typst, too, avoids widows and orphans), no punctuation hanging into the right
+/// margin (`overflowPunct` off; the PDF has `overhang: false`), and no automatic space
+/// between Chinese and Latin text or digits (`autoSpaceDE`/`autoSpaceDN`), which the PDF
+/// does not add either (`cjk-latin-spacing: none`): lines then break alike. Sorted by
+/// [`schema_order`].
 pub fn paragraph_defaults(styles: &str) -> String {
     const KEY: &str = "<w:pPrDefault><w:pPr>";
     styles.replacen(
         KEY,
-        &format!(r#"{KEY}<w:widowControl /><w:autoSpaceDE w:val="0" /><w:autoSpaceDN w:val="0" />"#),
+        &format!(
+            r#"{KEY}<w:widowControl /><w:overflowPunct w:val="0" /><w:autoSpaceDE w:val="0" /><w:autoSpaceDN w:val="0" />"#
+        ),
         1,
     )
 }
@@ -1742,7 +1747,7 @@ mod tests {
         ));
         assert_eq!(
             s,
-            r#"<w:pPrDefault><w:pPr><w:widowControl /><w:autoSpaceDE w:val="0" /><w:autoSpaceDN w:val="0" /><w:spacing w:after="0" /></w:pPr></w:pPrDefault>"#
+            r#"<w:pPrDefault><w:pPr><w:widowControl /><w:overflowPunct w:val="0" /><w:autoSpaceDE w:val="0" /><w:autoSpaceDN w:val="0" /><w:spacing w:after="0" /></w:pPr></w:pPrDefault>"#
         );
     }
 
@@ -1829,7 +1834,7 @@ mod tests {
 
     #[test]
     fn row_spans_become_continuation_slots() {
-        let c = |colspan, rowspan| Cell { text: "x".into(), colspan, rowspan, align: Align::Left, strong: false };
+        let c = |colspan, rowspan| Cell { text: "x".into(), colspan, rowspan, align: Align::Left, strong: false, breakable: false };
         let t = TreeTable {
             widths: vec![1, 1, 1],
             header_rows: 2,
@@ -1837,7 +1842,7 @@ mod tests {
             font_size: 9,
         };
         let rows = slots(&t).unwrap();
-        assert!(matches!(rows[1][0], Slot::Continue { cols: 1 }));
+        assert!(matches!(rows[1][0], Slot::Continue { cols: 1, keep: true }));
         assert_eq!(rows[1].len(), 3);
         let bad = TreeTable { rows: vec![vec![c(2, 1), c(2, 1)]], ..t };
         assert!(slots(&bad).is_err());
@@ -1888,7 +1893,7 @@ mod tests {
 
     #[test]
     fn consecutive_tables_are_kept_apart() {
-        let c = Cell { text: "x".into(), colspan: 1, rowspan: 1, align: Align::Left, strong: false };
+        let c = Cell { text: "x".into(), colspan: 1, rowspan: 1, align: Align::Left, strong: false, breakable: false };
         let t = TreeTable { widths: vec![1], header_rows: 0, rows: vec![vec![c]], font_size: 9 };
         let xml = body(vec![Block::Table(t.clone()), Block::Table(t)]);
         assert!(xml.contains("</w:tbl><w:p "), "a paragraph between the tables: {xml}");

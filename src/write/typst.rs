@@ -305,6 +305,9 @@ fn cell(c: &Cell) -> String {
     if c.rowspan > 1 {
         let _ = write!(args, "rowspan: {}, ", c.rowspan);
     }
+    if c.breakable {
+        args.push_str("breakable: true, ");
+    }
     let _ = write!(args, "align: {} + horizon", align_name(c.align));
     format!("table.cell({args}, {body})")
 }
