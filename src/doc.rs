@@ -381,3 +381,44 @@ fn ems(text: &str) -> f32 {
         })
         .sum()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(text: &str, rowspan: u16) -> Cell {
+        Cell { text: text.into(), colspan: 1, rowspan, align: Align::Left, strong: false, breakable: false }
+    }
+
+    #[test]
+    fn a_value_and_its_unit_are_one_piece() {
+        let pieces: Vec<&str> = unbreakable_pieces("=894371.00元，达成=100100m³/h 好").collect();
+        assert_eq!(pieces, ["=894371.00元，", "达", "成", "=100100m³/h", " ", "好"]);
+        assert_eq!(unbreakable_pieces("≤300万元").collect::<Vec<_>>(), ["≤300万", "元"]);
+    }
+
+    #[test]
+    fn columns_fit_their_content() {
+        // Column 0 spans two rows (absent from the second); column 2 is empty but for its
+        // header; column 1 holds a long value that must stay whole.
+        let mut t = Table {
+            widths: vec![1, 1, 1],
+            header_rows: 1,
+            rows: vec![
+                vec![cell("一级", 1), cell("指标值", 1), cell("定性值情况说明", 1)],
+                vec![cell("产出指标", 2), cell("=100100m³/h", 1), cell("", 1)],
+                vec![cell("=5座", 1), cell("", 1)],
+            ],
+            font_size: 8,
+        };
+        t.fit_widths(20.0);
+        let w: Vec<f32> = t.widths.iter().map(|w| f32::from(*w) / 100.0).collect();
+        assert!((w.iter().sum::<f32>() - 20.0).abs() < 0.05, "{w:?}");
+        assert!(w[1] >= ems("=100100m³/h") + 1.0, "the value fits: {w:?}");
+        assert!(w[2] < w[1] && w[2] < 7.0, "the empty column is narrow: {w:?}");
+        // Columns that cannot all fit share the width in proportion to their least widths.
+        t.fit_widths(3.0);
+        let sum: u32 = t.widths.iter().map(|w| u32::from(*w)).sum();
+        assert!(sum.abs_diff(300) <= 2, "{:?}", t.widths);
+    }
+}
