@@ -419,9 +419,14 @@ fn a_report_alone_has_an_unnumbered_cover_and_the_cover_title() {
     let pdf = tmp.path().join("lanxian-kfq-2024-p13.pdf");
     let yaml = std::fs::read_to_string(Path::new(SEED).join("projects/p13.yaml")).unwrap();
     let name = yaml.lines().find_map(|l| l.strip_prefix("name: ")).unwrap().trim().trim_matches('"').to_string();
-    let title = format!("{name}项目支出绩效自评分析报告");
+    let title = format!("{}项目支出绩效自评分析报告", name.strip_suffix("项目").unwrap_or(&name));
     let info = String::from_utf8_lossy(&Command::new("pdfinfo").arg(&pdf).output().unwrap().stdout).into_owned();
     assert!(info.lines().any(|l| l.strip_prefix("Title:").is_some_and(|t| t.trim() == title)), "{info}");
+    // A name ending in 项目 does not say it twice.
+    let out = juesuan(&["report", SEED, "p19", "-o", tmp.path().to_str().unwrap(), "--format", "pdf"]);
+    assert!(out.status.success());
+    let info = String::from_utf8_lossy(&Command::new("pdfinfo").arg(tmp.path().join("lanxian-kfq-2024-p19.pdf")).output().unwrap().stdout).into_owned();
+    assert!(info.contains("Title:           县经济技术开发区污水及初期雨水处理工程项目支出绩效自评分析报告\n"), "{info}");
     // The last line of each page: the cover's date, the 目录's last entry, then 1, 2, 3 …
     let text = pdftotext_mode(&pdf, "-layout");
     let last: Vec<String> =
