@@ -91,7 +91,15 @@ pub struct Cell {
     pub align: Align,
     /// Strong (header cells).
     pub strong: bool,
+    /// A row span that may break across pages (a 一级指标 group, so that the table breaks
+    /// between its 二级指标 groups). Other row spans keep their rows on one page.
+    pub breakable: bool,
 }
+
+/// A token (a run of characters other than spaces and CJK) of a table cell longer than this
+/// many characters gets break opportunities from the writers: a contract number such as
+/// `LXKFQ2024ZFCG000012345678` would otherwise run over the next columns.
+pub const LONG_TOKEN_CHARS: usize = 16;
 
 /// A cell longer than this (in bytes) may break across pages, and its table is never kept
 /// whole: a row kept on one page would run off it. A form's cell is a few words.
@@ -132,7 +140,8 @@ pub enum Block {
         level: u8,
         /// Text.
         text: String,
-        /// Listed in the table of contents, bookmarks and navigation pane.
+        /// Listed in the table of contents (目录). Every heading, listed or not, is a PDF
+        /// bookmark and in Word's navigation pane.
         outline: bool,
         /// Alignment.
         align: Align,
@@ -259,4 +268,176 @@ pub struct TocLine<'a> {
     pub level: u8,
     /// Its text.
     pub text: &'a str,
+}
+
+impl Table {
+    /// Sizes the columns by their content, for a table `width` ems (of its font size) wide,
+    /// as a browser sizes an automatic table: each column at least as wide as its longest
+    /// unbreakable piece (a value with its unit, such as `=894371.00元` or `=100100m³/h`,
+    /// [`unbreakable_pieces`]), and the rest of the width shared in proportion to how much
+    /// more each column's longest text would take. A column that nothing fills is only as
+    /// wide as its header needs in three lines. Cells spanning columns count for nothing.
+    /// The widths stay relative (hundredths of an em), so both writers draw the same grid.
+    pub fn fit_widths(&mut self, width: f32) {
+        /// Cell padding and a margin for fonts that set a little wider, in ems.
+        const PAD: f32 = 1.2;
+        let n = self.widths.len();
+        let (mut min, mut max) = (vec![0f32; n], vec![0f32; n]);
+        let header = usize::from(self.header_rows);
+        for (r, (row, starts)) in self.rows.iter().zip(grid_columns(&self.rows)).enumerate() {
+            for (col, cell) in starts.into_iter().zip(row) {
+                if cell.colspan != 1 || col >= n || cell.text.is_empty() {
+                    continue;
+                }
+                let whole: f32 = cell.text.lines().map(ems).fold(0.0, f32::max);
+                let (lo, hi) = if r < header {
+                    // A header of up to four characters stays on one line; a longer one may
+                    // take three lines, two at most where there is room.
+                    if whole <= 4.0 {
+                        (whole, whole)
+                    } else {
+                        (whole / 3.0, whole / 2.0)
+                    }
+                } else {
+                    // A piece longer than [`LONG_TOKEN_CHARS`] is broken anyway (the writers
+                    // give it break opportunities): it asks for that much width at most.
+                    let piece = |p: &str| ems(p.char_indices().nth(LONG_TOKEN_CHARS).map_or(p, |(i, _)| &p[..i]));
+                    (unbreakable_pieces(&cell.text).map(piece).fold(0.0, f32::max), whole)
+                };
+                min[col] = min[col].max(lo + PAD);
+                max[col] = max[col].max(hi.max(lo) + PAD);
+            }
+        }
+        let (sum_min, sum_max): (f32, f32) = (min.iter().sum(), max.iter().sum());
+        let fitted: Vec<f32> = if sum_max <= width {
+            max.iter().map(|m| m * width / sum_max).collect()
+        } else if sum_min <= width {
+            let spare: f32 = max.iter().zip(&min).map(|(a, b)| a - b).sum();
+            min.iter().zip(&max).map(|(lo, hi)| lo + (width - sum_min) * (hi - lo) / spare.max(f32::EPSILON)).collect()
+        } else {
+            min.iter().map(|m| m * width / sum_min).collect()
+        };
+        if fitted.iter().all(|w| w.is_finite() && *w > 0.0) {
+            self.widths = fitted.iter().map(|w| (w * 100.0).round().clamp(1.0, f32::from(u16::MAX)) as u16).collect();
+        }
+    }
+}
+
+/// The grid column at which each cell of each row starts (cells covered by a row span from
+/// an earlier row are absent from the row, as in [`Table::rows`]).
+fn grid_columns(rows: &[Vec<Cell>]) -> Vec<Vec<usize>> {
+    // Per grid column: rows still covered by a span from above.
+    let mut covered: Vec<u16> = Vec::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut starts = Vec::with_capacity(row.len());
+        let mut col = 0;
+        for cell in row {
+            while covered.get(col).is_some_and(|&c| c > 0) {
+                col += 1;
+            }
+            starts.push(col);
+            let span = usize::from(cell.colspan.max(1));
+            if covered.len() < col + span {
+                covered.resize(col + span, 0);
+            }
+            for c in &mut covered[col..col + span] {
+                *c = cell.rowspan.max(1);
+            }
+            col += span;
+        }
+        for c in &mut covered {
+            *c = c.saturating_sub(1);
+        }
+        out.push(starts);
+    }
+    out
+}
+
+/// The pieces of `text` a line never breaks inside: a run of Latin letters, digits and signs
+/// (`=100100m³/h`, `≤300万` up to the first CJK character), with the CJK character right
+/// after a number (its unit: `2座`, `894371.00元`) and closing punctuation that may not
+/// start a line.
+pub fn unbreakable_pieces(text: &str) -> impl Iterator<Item = &str> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut pieces = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let start = chars[i].0;
+        let mut j = i + 1;
+        if !is_wide(chars[i].1) && !chars[i].1.is_whitespace() {
+            while j < chars.len() && !is_wide(chars[j].1) && !chars[j].1.is_whitespace() {
+                j += 1;
+            }
+            if j < chars.len() && chars[j - 1].1.is_ascii_digit() && is_wide(chars[j].1) {
+                j += 1;
+            }
+        }
+        while j < chars.len() && "，。、；：！？）》」』”’%".contains(chars[j].1) {
+            j += 1;
+        }
+        let end = chars.get(j).map_or(text.len(), |c| c.0);
+        pieces.push(&text[start..end]);
+        i = j;
+    }
+    pieces.into_iter()
+}
+
+/// A character set one em wide (CJK ideographs, kana, full-width forms and punctuation).
+fn is_wide(c: char) -> bool {
+    matches!(u32::from(c), 0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFF)
+}
+
+/// The width of `text` in ems, roughly as the booklet's fonts set it: a CJK character one
+/// em, a digit 0.55, other Latin letters and signs 0.6, a space 0.3.
+fn ems(text: &str) -> f32 {
+    text.chars()
+        .map(|c| match c {
+            c if is_wide(c) => 1.0,
+            '0'..='9' => 0.55,
+            ' ' => 0.3,
+            _ => 0.6,
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(text: &str, rowspan: u16) -> Cell {
+        Cell { text: text.into(), colspan: 1, rowspan, align: Align::Left, strong: false, breakable: false }
+    }
+
+    #[test]
+    fn a_value_and_its_unit_are_one_piece() {
+        let pieces: Vec<&str> = unbreakable_pieces("=894371.00元，达成=100100m³/h 好").collect();
+        assert_eq!(pieces, ["=894371.00元，", "达", "成", "=100100m³/h", " ", "好"]);
+        assert_eq!(unbreakable_pieces("≤300万元").collect::<Vec<_>>(), ["≤300万", "元"]);
+    }
+
+    #[test]
+    fn columns_fit_their_content() {
+        // Column 0 spans two rows (absent from the second); column 2 is empty but for its
+        // header; column 1 holds a long value that must stay whole.
+        let mut t = Table {
+            widths: vec![1, 1, 1],
+            header_rows: 1,
+            rows: vec![
+                vec![cell("一级", 1), cell("指标值", 1), cell("定性值情况说明", 1)],
+                vec![cell("产出指标", 2), cell("=100100m³/h", 1), cell("", 1)],
+                vec![cell("=5座", 1), cell("", 1)],
+            ],
+            font_size: 8,
+        };
+        t.fit_widths(20.0);
+        let w: Vec<f32> = t.widths.iter().map(|w| f32::from(*w) / 100.0).collect();
+        assert!((w.iter().sum::<f32>() - 20.0).abs() < 0.05, "{w:?}");
+        assert!(w[1] >= ems("=100100m³/h") + 1.0, "the value fits: {w:?}");
+        assert!(w[2] < w[1] && w[2] < 7.0, "the empty column is narrow: {w:?}");
+        // Columns that cannot all fit share the width in proportion to their least widths.
+        t.fit_widths(3.0);
+        let sum: u32 = t.widths.iter().map(|w| u32::from(*w)).sum();
+        assert!(sum.abs_diff(300) <= 2, "{:?}", t.widths);
+    }
 }

@@ -324,8 +324,12 @@ fn docx_page_cache_gives_the_same_bytes() {
 #[test]
 fn page_cache_is_read_back_and_used() {
     use juesuan::write::pdf;
-    let d = juesuan::load::load_dir(Path::new(SEED)).unwrap();
-    let doc = juesuan::render::report(&juesuan::compute::compute(&d), "p02").unwrap();
+    // A small booklet: runs of numbered pages one after another (a report alone has a single
+    // run of them, after its cover).
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("small");
+    juesuan::sample::generate(&dir, "样本部门", 5, juesuan::sample::SampleSize { rows: 20, projects: 1 }).unwrap();
+    let doc = juesuan::render::booklet(&juesuan::compute::compute(&juesuan::load::load_dir(&dir).unwrap())).unwrap();
     let fonts = pdf::FontSet::embedded();
     let mut cache = pdf::RunCache::default();
     let pages = pdf::heading_pages_by_runs(&doc, &fonts, &mut cache).unwrap();
@@ -387,4 +391,41 @@ fn form_header_line_is_left_centre_right() {
     let (year_min, year_max) = word("2024年度");
     assert!((unit_end - form_end).abs() < 0.5, "unit ends at {unit_end}, the margin at {form_end}");
     assert!(((year_min + year_max) / 2.0 - 595.28 / 2.0).abs() < 1.0, "year not centred: {year_min}–{year_max}");
+}
+
+/// The paragraph of `xml` whose text is `text`.
+fn paragraph_of<'a>(xml: &'a str, text: &str) -> &'a str {
+    let at = xml.find(&format!(">{text}</w:t>")).unwrap_or_else(|| panic!("{text}"));
+    let start = xml[..at].rfind("<w:p ").unwrap();
+    &xml[start..at]
+}
+
+/// Every heading has an outline level, so Word's navigation pane shows it — 情况说明's （一）
+/// and 1、, a report's （1） and 1. included — nested under the heading before it; a heading
+/// the 目录s leave out sits below the deepest level the 目录 covering it lists (the booklet's
+/// `1-2`, each report's `1-4`), so a 目录 that Word updates lists what the PDF's lists. The
+/// PDF's bookmarks list every heading too.
+#[test]
+fn every_heading_has_an_outline_level() {
+    let (tmp, xml, _) = built();
+    let minor: Vec<&str> = xml.split("<w:pStyle w:val=\"MinorHeading").skip(1).collect();
+    assert!(minor.len() > 150, "{}", minor.len());
+    assert!(minor.iter().all(|p| p[..p.find("</w:pPr>").unwrap()].contains("<w:outlineLvl ")), "a minor heading without an outline level");
+    // 情况说明 (booklet 目录: levels 1–2): the heading's own level.
+    assert!(paragraph_of(xml, "（一）一般公共预算财政拨款支出决算总体情况").contains("<w:outlineLvl w:val=\"2\" />"));
+    assert!(paragraph_of(xml, "1、预算绩效管理工作开展情况").contains("<w:outlineLvl w:val=\"3\" />"));
+    // A report (its 目录: levels 1–4): level 5.
+    for text in ["1. 项目自评得分和结论", "（1）项目实施期绩效目标"] {
+        assert!(paragraph_of(xml, text).contains("<w:outlineLvl w:val=\"4\" />"), "{text}");
+    }
+    // The 目录 fields are what they were: they list what the PDF's 目录s list.
+    assert_eq!(xml.matches("TOC \\o \"1-2\" \\h \\z \\u").count(), 1);
+    assert_eq!(xml.matches("TOC \\o \"1-4\" \\b ").count(), 28);
+    // The PDF's bookmarks (UTF-16 titles of its outline) hold them too.
+    let pdf = std::fs::read(tmp.path().join("lanxian-kfq-2024.pdf")).unwrap();
+    let utf16 = |s: &str| s.encode_utf16().map(|u| format!("{u:04X}")).collect::<String>();
+    for text in ["（一）一般公共预算财政拨款支出决算总体情况", "1. 项目自评得分和结论"] {
+        let title = format!("/Title<FEFF{}>", utf16(text));
+        assert!(pdf.windows(title.len()).any(|w| w == title.as_bytes()), "no bookmark {text}");
+    }
 }

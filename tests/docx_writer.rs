@@ -27,7 +27,7 @@ fn text(s: &str) -> Run {
 }
 
 fn cell(text: &str, colspan: u16, rowspan: u16, align: Align, strong: bool) -> Cell {
-    Cell { text: text.into(), colspan, rowspan, align, strong }
+    Cell { text: text.into(), colspan, rowspan, align, strong, breakable: false }
 }
 
 fn head(text: &str, colspan: u16, rowspan: u16) -> Cell {

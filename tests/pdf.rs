@@ -387,7 +387,7 @@ fn long_tokens_wrap_inside_their_cells() {
     let token = "LXKFQ2024ZFCG000012345678";
     let huge = "W".repeat(50_000);
     let text = std::fs::read_to_string(&p01).unwrap();
-    let text = text.replacen("name: \"成果对接活动场次\"", &format!("name: \"{token}\""), 1);
+    let text = text.replacen("actual: \"12\"", &format!("actual: \"{token}\""), 1);
     let text = text.replacen("name: \"平台正常运行率\"", &format!("name: \"{huge}\""), 1);
     std::fs::write(&p01, text).unwrap();
     let out = tmp.path().join("out");
@@ -400,7 +400,7 @@ fn long_tokens_wrap_inside_their_cells() {
     assert!(all.contains(token), "the token reads whole");
     assert_eq!(all.matches('W').count(), 50_000, "the 50,000-character value is printed whole");
 
-    // The token's pieces stay left of the next column (年初指标), on more than one line.
+    // The token's pieces stay left of the next column (定性值情况说明), on more than one line.
     let bbox = pdftotext_mode(&pdf, "-bbox");
     let words: Vec<(f64, f64, String)> = bbox
         .lines()
@@ -411,7 +411,7 @@ fn long_tokens_wrap_inside_their_cells() {
             Some((attr("xMin")?, attr("xMax")?, w))
         })
         .collect();
-    let next_col = words.iter().find(|w| w.2 == "年初指标").map(|w| w.0).expect("the 年初指标 header");
+    let next_col = words.iter().find(|w| w.2.starts_with("定性")).map(|w| w.0).expect("the 定性值情况说明 header");
     let pieces: Vec<_> = words.iter().filter(|w| w.2.starts_with("LXKF") || (w.2.chars().all(|c| c.is_ascii_alphanumeric()) && token.contains(w.2.as_str()) && w.2.len() > 3)).collect();
     assert!(pieces.len() >= 2, "the token is broken over lines: {pieces:?}");
     for p in &pieces {
@@ -427,4 +427,104 @@ fn long_tokens_wrap_inside_their_cells() {
     assert!(xml.contains(&huge));
     let row = xml.split("<w:tr>").find(|r| r.contains(&huge[..100])).expect("the row of the long value");
     assert!(!row.contains("<w:cantSplit"), "a row taller than a page may break");
+}
+
+/// `pdfinfo` (and every poppler tool) reads the catalog without "Suspects object is wrong
+/// type": typst-pdf writes `/Suspects false` in the mark info, which poppler reports; the
+/// entry goes (false is its default). A viewer shows the document title, not the file name
+/// (`DisplayDocTitle`). Same bytes on every build, PDF/A included.
+#[test]
+fn poppler_reads_the_catalog_quietly_and_viewers_show_the_title() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (dir, extra) in [("a", &[][..]), ("b", &["--pdf-standard", "a-2b"][..])] {
+        let out_dir = tmp.path().join(dir);
+        let mut args = vec!["report", SEED, "p01", "-o", out_dir.to_str().unwrap(), "--format", "pdf"];
+        args.extend_from_slice(extra);
+        let out = juesuan(&args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let pdf = out_dir.join("lanxian-kfq-2024-p01.pdf");
+        for tool in ["pdfinfo", "pdftotext"] {
+            let mut cmd = Command::new(tool);
+            cmd.arg(&pdf);
+            if tool == "pdftotext" {
+                cmd.arg("-");
+            }
+            let run = cmd.output().unwrap();
+            assert!(run.status.success());
+            let err = String::from_utf8_lossy(&run.stderr);
+            assert!(err.trim().is_empty(), "{tool} {dir}: {err}");
+        }
+        let bytes = std::fs::read(&pdf).unwrap();
+        let raw = String::from_utf8_lossy(&bytes);
+        assert!(raw.contains("/ViewerPreferences<</DisplayDocTitle true>>"), "{dir}: no DisplayDocTitle");
+        assert!(!raw.contains("/Suspects"), "{dir}");
+    }
+}
+
+/// A report built alone: its cover and its 目录 are unnumbered front matter (the PDF's and the
+/// DOCX's), page 1 is 一、项目基本信息, the 目录 lists those numbers; the PDF's title (and the
+/// DOCX's) is the cover's: the project's name and 项目支出绩效自评分析报告.
+#[test]
+fn a_report_alone_has_an_unnumbered_cover_and_the_cover_title() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = juesuan(&["report", SEED, "p13", "-o", tmp.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pdf = tmp.path().join("lanxian-kfq-2024-p13.pdf");
+    let yaml = std::fs::read_to_string(Path::new(SEED).join("projects/p13.yaml")).unwrap();
+    let name = yaml.lines().find_map(|l| l.strip_prefix("name: ")).unwrap().trim().trim_matches('"').to_string();
+    let title = format!("{}项目支出绩效自评分析报告", name.strip_suffix("项目").unwrap_or(&name));
+    let info = String::from_utf8_lossy(&Command::new("pdfinfo").arg(&pdf).output().unwrap().stdout).into_owned();
+    assert!(info.lines().any(|l| l.strip_prefix("Title:").is_some_and(|t| t.trim() == title)), "{info}");
+    // A name ending in 项目 does not say it twice.
+    let out = juesuan(&["report", SEED, "p19", "-o", tmp.path().to_str().unwrap(), "--format", "pdf"]);
+    assert!(out.status.success());
+    let info = String::from_utf8_lossy(&Command::new("pdfinfo").arg(tmp.path().join("lanxian-kfq-2024-p19.pdf")).output().unwrap().stdout).into_owned();
+    assert!(info.contains("Title:           县经济技术开发区污水及初期雨水处理工程项目支出绩效自评分析报告\n"), "{info}");
+    // The last line of each page: the cover's date, the 目录's last entry, then 1, 2, 3 …
+    let text = pdftotext_mode(&pdf, "-layout");
+    let last: Vec<String> =
+        text.split('\u{c}').filter(|p| !p.trim().is_empty()).map(|p| p.trim_end().lines().last().unwrap_or("").trim().to_string()).collect();
+    assert!(last.len() >= 4, "{last:?}");
+    assert!(!last[0].chars().all(|c| c.is_ascii_digit()) && last[1].contains(". ."), "cover and 目录 unnumbered: {last:?}");
+    let numbers: Vec<String> = (1..=last.len() - 2).map(|n| n.to_string()).collect();
+    assert_eq!(last[2..], numbers[..], "the main matter counts from 1");
+    let entry = text.lines().find(|l| l.contains("一、项目基本信息") && l.contains(". .")).expect("the 目录's first entry");
+    assert!(entry.trim_end().ends_with(" 1"), "{entry}");
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(String::from_utf8_lossy(&bytes).contains("<</Type/PageLabel/S/D/St 1>>"), "a viewer shows the printed numbers");
+
+    let docx = tmp.path().join("lanxian-kfq-2024-p13.docx");
+    let part = |name: &str| {
+        use std::io::Read as _;
+        let mut z = zip::ZipArchive::new(std::fs::File::open(&docx).unwrap()).unwrap();
+        let mut s = String::new();
+        z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    assert!(part("docProps/core.xml").contains(&format!("<dc:title>{title}</dc:title>")));
+    let xml = part("word/document.xml");
+    let first = &xml[xml.find("<w:sectPr").unwrap()..];
+    let first = &first[..first.find("</w:sectPr>").unwrap()];
+    assert!(!first.contains("footerReference"), "the front matter's section has no page number: {first}");
+    assert_eq!(xml.matches("<w:pgNumType w:start=\"1\"").count(), 1, "the main matter counts from 1");
+}
+
+/// A department with a `date` gives the PDF its creation and modification dates (and the
+/// DOCX its core dates); the same input gives the same bytes. (The seed booklet has no date:
+/// the published text prints none.)
+#[test]
+fn document_dates_come_from_the_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clean");
+    let out = juesuan(&["report", fixture.to_str().unwrap(), "p01", "-o", tmp.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pdf = tmp.path().join("clean-p01.pdf");
+    let bytes = std::fs::read(&pdf).unwrap();
+    let raw = String::from_utf8_lossy(&bytes);
+    assert!(raw.contains("/CreationDate(D:20250829000000Z)") && raw.contains("/ModDate(D:20250829000000Z)"), "PDF dates");
+    use std::io::Read as _;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(tmp.path().join("clean-p01.docx")).unwrap()).unwrap();
+    let mut core = String::new();
+    z.by_name("docProps/core.xml").unwrap().read_to_string(&mut core).unwrap();
+    assert!(core.contains(">2025-08-29T00:00:00Z</dcterms:created>") && core.contains(">2025-08-29T00:00:00Z</dcterms:modified>"), "{core}");
 }

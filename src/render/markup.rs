@@ -1,8 +1,10 @@
 //! The tiny, strict markup that templates emit, parsed into [`Block`]s.
 //!
 //! Block tags: `<h1>`–`<h4>` (attributes `outline="no"`, `align`), `<p>` (`style`, `align`;
-//! inline `<b>…</b>` and `<br/>`), `<table widths="1,3" header="2" size="9">` with `<tr>` and
-//! `<td colspan rowspan align b>`, and the empty tags `<pagebreak/>`, `<landscape/>`,
+//! inline `<b>…</b>` and `<br/>`), `<table widths="1,3" header="2" size="9" fit="58.8">` with
+//! `<tr>` and `<td colspan rowspan align b split>` (`split`: a row span that may break across
+//! pages; `fit`: the table's width in ems of its size;
+//! the columns are then sized by their content, [`Table::fit_widths`]), and the empty tags `<pagebreak/>`, `<landscape/>`,
 //! `<portrait/>`, `<mainmatter/>`, `<toc title depth scope/>`, `<anchor name/>`, `<space pt/>`,
 //! `<spread left center right/>` (a caption line: left margin, centre, right margin).
 //!
@@ -207,12 +209,16 @@ impl<'a> Parser<'a> {
                 (name, _) => return self.err(format!("unexpected <{name}> in <table>")),
             }
         }
-        Ok(Block::Table(Table {
+        let mut table = Table {
             widths,
             header_rows: t.attr("header").and_then(|h| h.parse().ok()).unwrap_or(0),
             rows,
             font_size: t.attr("size").and_then(|s| s.parse().ok()).unwrap_or(9),
-        }))
+        };
+        if let Some(width) = t.attr("fit").and_then(|w| w.parse::<f32>().ok()).filter(|w| *w > 0.0) {
+            table.fit_widths(width);
+        }
+        Ok(Block::Table(table))
     }
 
     fn row(&mut self) -> Result<Vec<Cell>, MarkupError> {
@@ -230,6 +236,7 @@ impl<'a> Parser<'a> {
                         rowspan: td.attr("rowspan").and_then(|v| v.parse().ok()).unwrap_or(1),
                         align: td.attr("align").map(parse_align).unwrap_or_default(),
                         strong: td.attr("b").is_some() || runs.iter().any(|r| matches!(r, Run::Strong(_))),
+                        breakable: td.attr("split").is_some(),
                     });
                 }
                 (name, _) => return self.err(format!("unexpected <{name}> in <tr>")),

@@ -126,7 +126,10 @@ pub fn booklet(v: &View) -> Result<Document, RenderError> {
 pub fn report(v: &View, id: &str) -> Result<Document, RenderError> {
     let p = v.projects.iter().find(|p| p.id == id).ok_or_else(|| RenderError::NoSuchProject(id.to_string()))?;
     let blocks = render(v, "report-alone.jinja", context! { v => Value::from_serialize(v), p => Value::from_serialize(p), layout => Value::from_serialize(&v.layout.spec) })?;
-    Ok(Document { meta: meta(v, format!("{}项目支出绩效自评报告", p.name)), blocks })
+    // The title the cover prints: the project's name and 项目支出绩效自评分析报告 (once 项目
+    // where the name ends with it: …处理工程项目支出绩效自评分析报告).
+    let name = p.name.strip_suffix("项目").unwrap_or(&p.name);
+    Ok(Document { meta: meta(v, format!("{name}项目支出绩效自评分析报告")), blocks })
 }
 
 /// The generated markup of the booklet (for `--emit-markup` and tests).

@@ -5,7 +5,9 @@
 //!
 //! * headings use Word's built-in `Heading1`–`Heading4` styles (outline levels, so the
 //!   navigation pane and `TOC \o` see them); headings with `outline: false` use look-alike
-//!   `MinorHeading1`–`4` styles without an outline level;
+//!   `MinorHeading1`–`4` styles and an outline level of their own below the deepest 目录
+//!   that covers them ([`minor_outline_levels`]): the navigation pane shows every heading,
+//!   no 目录 lists more than the PDF's;
 //! * every [`ParaStyle`] has its own paragraph style following [`crate::write::style`];
 //! * a [`Block::Toc`] is a real `TOC` field whose result is already filled with the entries
 //!   (hyperlinks to bookmarks on the headings and `PAGEREF` fields for the page numbers), so
@@ -376,7 +378,8 @@ mod ids {
 }
 
 /// Style id of a heading: built-in `HeadingN` (in the outline) or `MinorHeadingN` (same
-/// look, no outline level: neither navigation pane nor 目录 list it).
+/// look, no outline level of its own: each such paragraph gets one below every 目录 that
+/// covers it, [`minor_outline_levels`]).
 fn heading_style(level: u8, outline: bool) -> String {
     let level = level.clamp(1, 4);
     if outline {
@@ -541,6 +544,8 @@ struct Writer<'a> {
     restart: bool,
     /// Font sizes of the tables written: each has its named 表格文字 style.
     table_sizes: BTreeSet<u8>,
+    /// Outline level (0-based) of each heading kept out of the 目录s, by block index.
+    minor_levels: BTreeMap<usize, usize>,
 }
 
 impl<'a> Writer<'a> {
@@ -569,6 +574,7 @@ impl<'a> Writer<'a> {
             front: doc.blocks.iter().any(|b| matches!(b, Block::MainMatter)),
             restart: false,
             table_sizes: BTreeSet::new(),
+            minor_levels: minor_outline_levels(doc),
         }
     }
 
@@ -629,6 +635,9 @@ impl<'a> Writer<'a> {
     /// above, as in the PDF, where space at the top of a page is dropped.
     fn heading(&mut self, i: usize, level: u8, text: &str, outline: bool, align: Align) {
         let mut p = Paragraph::new().style(&heading_style(level, outline));
+        if let Some(&lvl) = self.minor_levels.get(&i) {
+            p = p.outline_lvl(lvl);
+        }
         if align != Align::Left {
             p = p.align(alignment(align));
         }
@@ -796,6 +805,44 @@ impl<'a> Writer<'a> {
     }
 }
 
+/// The outline level (0-based, as `w:outlineLvl`) of every heading kept out of the 目录s
+/// (`outline: false`), by block index: its own level when that is deeper than every 目录
+/// covering it lists (a `（一）` of 情况说明, level 3, under the booklet's 目录 of levels 1–2),
+/// else one deeper than the deepest such 目录 (a report's `1.`, level 4, under the report's
+/// 目录 of levels 1–4, becomes 5). So Word's navigation pane shows every heading, nested
+/// under the one before it, while a `TOC \o "1-N" \u` field that Word updates lists what the
+/// PDF's 目录 lists.
+fn minor_outline_levels(doc: &Document) -> BTreeMap<usize, usize> {
+    let anchor = |name: String| doc.blocks.iter().position(|b| matches!(b, Block::Anchor { name: n } if *n == name));
+    // The deepest 目录 level covering each block.
+    let mut cover = vec![0u8; doc.blocks.len()];
+    for b in &doc.blocks {
+        let Block::Toc { depth, scope, .. } = b else { continue };
+        let range = match scope {
+            None => 0..doc.blocks.len(),
+            Some(s) => {
+                let Some(start) = anchor(format!("{s}-start")) else { continue };
+                let end = anchor(format!("{s}-end")).filter(|e| *e > start).unwrap_or(doc.blocks.len());
+                start..end
+            }
+        };
+        for c in &mut cover[range] {
+            *c = (*c).max(*depth);
+        }
+    }
+    doc.blocks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| match b {
+            Block::Heading { level, outline: false, .. } => {
+                let level = if *level > cover[i] { *level } else { cover[i] + 1 };
+                Some((i, usize::from(level.clamp(1, 9)) - 1))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// A tiny empty paragraph (1 pt): separates tables, carries section ends and page breaks.
 fn spacer() -> Paragraph {
     let exact = LineSpacing::new().line(20).line_rule(LineSpacingType::Exact).before(0).after(0);
@@ -894,8 +941,9 @@ fn grid(widths: &[u16], total: u32) -> Vec<usize> {
 enum Slot<'c> {
     /// A cell starting here, spanning `cols` grid columns.
     Start { cell: &'c Cell, cols: usize },
-    /// Covered by a row span from above (`cols` wide, like the cell that started it).
-    Continue { cols: usize },
+    /// Covered by a row span from above (`cols` wide, like the cell that started it; `keep`:
+    /// the span keeps its rows on one page, [`Cell::breakable`]).
+    Continue { cols: usize, keep: bool },
     /// Nothing given for this column (a short row).
     Empty,
 }
@@ -906,17 +954,17 @@ enum Slot<'c> {
 fn slots(t: &TreeTable) -> Result<Vec<Vec<Slot<'_>>>, DocxError> {
     let ncols = t.widths.len();
     // For each grid column: rows still covered from above, and the width of that span.
-    let mut covered = vec![(0u16, 0usize); ncols];
+    let mut covered = vec![(0u16, 0usize, true); ncols];
     let mut rows = Vec::with_capacity(t.rows.len());
     for (r, row) in t.rows.iter().enumerate() {
         let mut out = Vec::new();
         let mut cells = row.iter();
         let mut col = 0;
         while col < ncols {
-            let (left, cols) = covered[col];
+            let (left, cols, keep) = covered[col];
             if left > 0 {
                 covered[col].0 -= 1;
-                out.push(Slot::Continue { cols });
+                out.push(Slot::Continue { cols, keep });
                 col += cols;
                 continue;
             }
@@ -927,7 +975,7 @@ fn slots(t: &TreeTable) -> Result<Vec<Vec<Slot<'_>>>, DocxError> {
                         return Err(DocxError(format!("table row {}: a cell spans past the {ncols} columns", r + 1)));
                     }
                     if cell.rowspan > 1 {
-                        covered[col] = (cell.rowspan - 1, cols);
+                        covered[col] = (cell.rowspan - 1, cols, !cell.breakable);
                     }
                     out.push(Slot::Start { cell, cols });
                     col += cols;
@@ -955,7 +1003,7 @@ fn table(t: &TreeTable, width: u32) -> Result<Table, DocxError> {
     let grid_rows = slots(t)?;
     // A row stays on the page of the next one when it is a header row (no header alone at
     // the foot of a page), a row span goes on into the next row (as the PDF keeps merged
-    // cells whole), or the table is small enough to be kept whole
+    // cells whole, unless the cell may break), or the table is small enough to be kept whole
     // ([`st::WHOLE_TABLE_ROWS`]): Word and LibreOffice keep rows together through
     // `keepNext` on their paragraphs.
     let header_rows = usize::from(t.header_rows);
@@ -965,7 +1013,7 @@ fn table(t: &TreeTable, width: u32) -> Result<Table, DocxError> {
     let keep: Vec<bool> = (0..grid_rows.len())
         .map(|r| {
             let spanned =
-                grid_rows.get(r + 1).is_some_and(|next| next.iter().any(|s| matches!(s, Slot::Continue { .. })));
+                grid_rows.get(r + 1).is_some_and(|next| next.iter().any(|s| matches!(s, Slot::Continue { keep: true, .. })));
             r + 1 < grid_rows.len() && (whole || r < header_rows || spanned)
         })
         .collect();
@@ -979,7 +1027,7 @@ fn table(t: &TreeTable, width: u32) -> Result<Table, DocxError> {
                 .into_iter()
                 .map(|slot| {
                     let n = match &slot {
-                        Slot::Start { cols, .. } | Slot::Continue { cols } => *cols,
+                        Slot::Start { cols, .. } | Slot::Continue { cols, .. } => *cols,
                         Slot::Empty => 1,
                     };
                     let w = cols[col..col + n].iter().sum();
@@ -1040,7 +1088,7 @@ fn table_cell(slot: &Slot<'_>, width: usize, size: u8, keep_next: bool) -> Table
                 c
             }
         }
-        Slot::Continue { cols } => base(*cols).vertical_merge(VMergeType::Continue).add_paragraph(empty()),
+        Slot::Continue { cols, .. } => base(*cols).vertical_merge(VMergeType::Continue).add_paragraph(empty()),
         Slot::Empty => base(1).add_paragraph(empty()),
     }
 }
@@ -1398,14 +1446,18 @@ pub fn repeat_header_rows(xml: &str, header_rows: &[usize]) -> String {
 }
 
 /// Workaround: docx-rs's document defaults can hold only spacing. Every paragraph gets widow
-/// control (Typst, too, avoids widows and orphans), and no automatic space between Chinese
-/// and Latin text or digits (`autoSpaceDE`/`autoSpaceDN`), which the PDF does not add
-/// either (`cjk-latin-spacing: none`): lines then break alike. Sorted by [`schema_order`].
+/// control (Typst, too, avoids widows and orphans), no punctuation hanging into the right
+/// margin (`overflowPunct` off; the PDF has `overhang: false`), and no automatic space
+/// between Chinese and Latin text or digits (`autoSpaceDE`/`autoSpaceDN`), which the PDF
+/// does not add either (`cjk-latin-spacing: none`): lines then break alike. Sorted by
+/// [`schema_order`].
 pub fn paragraph_defaults(styles: &str) -> String {
     const KEY: &str = "<w:pPrDefault><w:pPr>";
     styles.replacen(
         KEY,
-        &format!(r#"{KEY}<w:widowControl /><w:autoSpaceDE w:val="0" /><w:autoSpaceDN w:val="0" />"#),
+        &format!(
+            r#"{KEY}<w:widowControl /><w:overflowPunct w:val="0" /><w:autoSpaceDE w:val="0" /><w:autoSpaceDN w:val="0" />"#
+        ),
         1,
     )
 }
@@ -1703,7 +1755,7 @@ mod tests {
         ));
         assert_eq!(
             s,
-            r#"<w:pPrDefault><w:pPr><w:widowControl /><w:autoSpaceDE w:val="0" /><w:autoSpaceDN w:val="0" /><w:spacing w:after="0" /></w:pPr></w:pPrDefault>"#
+            r#"<w:pPrDefault><w:pPr><w:widowControl /><w:overflowPunct w:val="0" /><w:autoSpaceDE w:val="0" /><w:autoSpaceDN w:val="0" /><w:spacing w:after="0" /></w:pPr></w:pPrDefault>"#
         );
     }
 
@@ -1790,7 +1842,7 @@ mod tests {
 
     #[test]
     fn row_spans_become_continuation_slots() {
-        let c = |colspan, rowspan| Cell { text: "x".into(), colspan, rowspan, align: Align::Left, strong: false };
+        let c = |colspan, rowspan| Cell { text: "x".into(), colspan, rowspan, align: Align::Left, strong: false, breakable: false };
         let t = TreeTable {
             widths: vec![1, 1, 1],
             header_rows: 2,
@@ -1798,7 +1850,7 @@ mod tests {
             font_size: 9,
         };
         let rows = slots(&t).unwrap();
-        assert!(matches!(rows[1][0], Slot::Continue { cols: 1 }));
+        assert!(matches!(rows[1][0], Slot::Continue { cols: 1, keep: true }));
         assert_eq!(rows[1].len(), 3);
         let bad = TreeTable { rows: vec![vec![c(2, 1), c(2, 1)]], ..t };
         assert!(slots(&bad).is_err());
@@ -1849,7 +1901,7 @@ mod tests {
 
     #[test]
     fn consecutive_tables_are_kept_apart() {
-        let c = Cell { text: "x".into(), colspan: 1, rowspan: 1, align: Align::Left, strong: false };
+        let c = Cell { text: "x".into(), colspan: 1, rowspan: 1, align: Align::Left, strong: false, breakable: false };
         let t = TreeTable { widths: vec![1], header_rows: 0, rows: vec![vec![c]], font_size: 9 };
         let xml = body(vec![Block::Table(t.clone()), Block::Table(t)]);
         assert!(xml.contains("</w:tbl><w:p "), "a paragraph between the tables: {xml}");

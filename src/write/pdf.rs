@@ -245,8 +245,62 @@ pub fn pdf(doc: &PagedDocument, meta: &Meta, opts: &PdfOptions) -> Result<Vec<u8
         standards,
         ..Default::default()
     };
-    typst_pdf::pdf(doc, &options)
-        .map_err(|errs| TypstError(errs.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("\n")))
+    let mut bytes = typst_pdf::pdf(doc, &options)
+        .map_err(|errs| TypstError(errs.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("\n")))?;
+    finish_catalog(&mut bytes);
+    Ok(bytes)
+}
+
+/// The catalog entries typst-pdf (krilla 0.8) writes for a tagged PDF, and what they become.
+/// `/Suspects false` is the default, and poppler reports a present `false` as "Suspects
+/// object is wrong type (boolean)" on every run of pdftotext or pdfinfo; `/Direction/L2R`
+/// is the default too. `/DisplayDocTitle true` makes a viewer's title bar show the document
+/// title (the cover's) rather than the file name; krilla writes it only for PDF/UA.
+const CATALOG_FROM: &[u8] = b"/MarkInfo<</Marked true/Suspects false>>/ViewerPreferences<</Direction/L2R>>";
+const CATALOG_TO: &[u8] = b"/MarkInfo<</Marked true>>/ViewerPreferences<</DisplayDocTitle true>>";
+
+/// Rewrites the catalog's mark info and viewer preferences ([`CATALOG_FROM`] →
+/// [`CATALOG_TO`]) in place, padded with spaces to the same length, so every byte offset of
+/// the cross-reference table stays right. Only inside the catalog object, found through the
+/// trailer's `/Root`: no other object (a title string, say) is touched. A PDF not written
+/// that way is left as it is.
+fn finish_catalog(pdf: &mut [u8]) {
+    let Some(range) = catalog_range(pdf) else { return };
+    let Some(at) = find(&pdf[range.clone()], CATALOG_FROM).map(|i| range.start + i) else { return };
+    let mut patch = CATALOG_TO.to_vec();
+    patch.resize(CATALOG_FROM.len(), b' ');
+    pdf[at..at + patch.len()].copy_from_slice(&patch);
+}
+
+/// The bytes of the catalog object, found as a reader finds it: the last trailer's `/Root
+/// N 0 R`, object N's offset in the cross-reference table (one subsection from 0, as
+/// typst-pdf writes it), from there to its `endobj`.
+fn catalog_range(pdf: &[u8]) -> Option<std::ops::Range<usize>> {
+    let number = |at: usize| -> Option<usize> {
+        let digits = pdf.get(at..)?.iter().take_while(|b| b.is_ascii_digit()).count();
+        std::str::from_utf8(&pdf[at..at + digits]).ok()?.parse().ok()
+    };
+    let trailer = rfind(pdf, b"trailer")?;
+    let root = number(trailer + find(&pdf[trailer..], b"/Root ")? + b"/Root ".len())?;
+    let startxref = rfind(pdf, b"startxref")?;
+    let xref = number(startxref + b"startxref".len() + 1)?;
+    let entries = xref + find(pdf.get(xref..)?, b"\n0 ")? + 1;
+    let first = entries + find(&pdf[entries..], b"\n")? + 1;
+    let start = number(first + 20 * root)?;
+    let obj = format!("{root} 0 obj");
+    if !pdf.get(start..)?.starts_with(obj.as_bytes()) {
+        return None;
+    }
+    let end = start + find(&pdf[start..], b"endobj")?;
+    Some(start..end)
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
 /// Number of pages.
@@ -272,7 +326,7 @@ pub fn heading_pages(laid: &PagedDocument, doc: &Document) -> HeadingPages {
 }
 
 /// The page number of every outline heading of `doc` as its whole layout prints it, found
-/// by laying out its runs of numbered pages ([`crate::write::typst::page_runs`]) one by one,
+/// by laying out its runs of pages ([`crate::write::typst::page_runs`]) one by one,
 /// on all cores, with no footer and no 目录 numbers. A DOCX-only build learns its 目录's
 /// numbers this way without the PDF layout; a run found in `cache` (same source, fonts and
 /// juesuan version) is not laid out again, so after an edit only the edited runs are.
@@ -294,6 +348,9 @@ pub fn heading_pages_by_runs(doc: &Document, fonts: &FontSet, cache: &mut RunCac
     let mut out = HeadingPages::new();
     let mut offset = 0u32;
     for (run, key) in runs.iter().zip(&keys) {
+        if run.restart {
+            offset = 0;
+        }
         let Some(pages) = cache.0.get(key) else { continue };
         out.extend(run.headings.iter().zip(&pages.headings).filter_map(|(&i, p)| p.map(|p| (i, offset.saturating_add(p)))));
         offset = offset.saturating_add(pages.count);

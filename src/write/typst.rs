@@ -28,10 +28,9 @@ pub fn lit(s: &str) -> String {
     out
 }
 
-/// A token of a table cell longer than this many characters gets break opportunities (a
-/// contract number such as `LXKFQ2024ZFCG000012345678` would otherwise run over the next
-/// columns: Typst breaks only where Unicode allows, and a run of letters and digits has none).
-const CELL_TOKEN: usize = 16;
+/// A token of a table cell longer than this many characters gets break opportunities: Typst
+/// breaks only where Unicode allows, and a run of letters and digits has none.
+const CELL_TOKEN: usize = crate::doc::LONG_TOKEN_CHARS;
 /// The same for body text, whose line holds some 70 Latin characters.
 const TEXT_TOKEN: usize = 60;
 
@@ -155,25 +154,50 @@ pub struct PageRun {
     pub source: String,
     /// Indexes in [`Document::blocks`] of the outline headings in the run, in order.
     pub headings: Vec<usize>,
+    /// The page numbers start again at 1 on this run's first page (the main matter's first
+    /// run, after front matter).
+    pub restart: bool,
 }
 
-/// The runs of pages of the main matter of `doc` (all of it when it has no
-/// [`Block::MainMatter`]): the pages that show numbers.
+/// The runs of pages of `doc` that hold its outline headings: those of the front matter
+/// (cover, 目录; as far as its last outline heading, such as a report's title on its cover)
+/// and every run of the main matter (all of the document when it has no
+/// [`Block::MainMatter`]), the first of which starts the page numbers again.
 pub fn page_runs(doc: &Document) -> Vec<PageRun> {
-    let start = doc.blocks.iter().position(|b| matches!(b, Block::MainMatter)).map_or(0, |i| i + 1);
-    let mut landscape = doc.blocks[..start]
+    let prelude = prelude(doc, false);
+    let main = doc.blocks.iter().position(|b| matches!(b, Block::MainMatter));
+    let mut runs = match main {
+        Some(m) => {
+            let mut front = cut_runs(doc, &prelude, 0, m, false);
+            front.truncate(front.iter().rposition(|r| !r.headings.is_empty()).map_or(0, |i| i + 1));
+            front
+        }
+        None => Vec::new(),
+    };
+    let start = main.map_or(0, |m| m + 1);
+    let landscape = doc.blocks[..start]
         .iter()
         .fold(false, |l, b| if let Block::Orientation { landscape } = b { *landscape } else { l });
-    let prelude = prelude(doc, false);
+    let mut body = cut_runs(doc, &prelude, start, doc.blocks.len(), landscape);
+    if let (Some(first), Some(_)) = (body.first_mut(), main) {
+        first.restart = true;
+    }
+    runs.extend(body);
+    runs
+}
+
+/// Blocks `from..to` of `doc` cut into runs where a new page must start; `landscape`: the
+/// orientation in force at `from`.
+fn cut_runs(doc: &Document, prelude: &str, from: usize, to: usize, mut landscape: bool) -> Vec<PageRun> {
     let mut runs: Vec<PageRun> = Vec::new();
-    for (i, b) in doc.blocks.iter().enumerate().skip(start) {
+    for (i, b) in doc.blocks.iter().enumerate().take(to).skip(from) {
         if runs.is_empty() || matches!(b, Block::PageBreak | Block::Orientation { .. }) {
-            let mut source = prelude.clone();
+            let mut source = prelude.to_string();
             if landscape {
                 block(&mut source, &Block::Orientation { landscape: true });
                 source.push('\n');
             }
-            runs.push(PageRun { source, headings: Vec::new() });
+            runs.push(PageRun { source, headings: Vec::new(), restart: false });
         }
         if let Block::Orientation { landscape: l } = b {
             landscape = *l;
@@ -220,12 +244,14 @@ pub fn heading_label(i: usize) -> String {
     format!("juesuan-h{i}")
 }
 
-/// A heading; an outline heading carries its label. (Between two headings the larger of
-/// the spaces below and above counts, in Typst as in LibreOffice's layout of the DOCX.)
+/// A heading; an outline heading carries its label. Every heading is a bookmark (as every
+/// heading is in Word's navigation pane); only outline headings are in the 目录. (Between
+/// two headings the larger of the spaces below and above counts, in Typst as in
+/// LibreOffice's layout of the DOCX.)
 fn heading(out: &mut String, i: usize, b: &Block) {
     let Block::Heading { level, text, outline, align } = b else { return };
     let label = if *outline { format!("<{}>", heading_label(i)) } else { String::new() };
-    let mut h = format!("[#heading(level: {level}, outlined: {outline}, bookmarked: {outline}, {}){label}]", lit(text));
+    let mut h = format!("[#heading(level: {level}, outlined: {outline}, bookmarked: true, {}){label}]", lit(text));
     if *align != Align::Left {
         h = format!("align({}, {h})", align_name(*align));
     }
@@ -341,6 +367,9 @@ fn cell(c: &Cell) -> String {
     if c.rowspan > 1 {
         let _ = write!(args, "rowspan: {}, ", c.rowspan);
     }
+    if c.breakable {
+        args.push_str("breakable: true, ");
+    }
     let _ = write!(args, "align: {} + horizon", align_name(c.align));
     format!("table.cell({args}, {body})")
 }
@@ -394,7 +423,7 @@ mod tests {
         };
         let src = source(&doc);
         assert!(src.contains("\"x\")<juesuan-h0>]"), "{src}");
-        assert!(src.contains("#[#heading(level: 4, outlined: false, bookmarked: false, \"x\")]"), "{src}");
+        assert!(src.contains("#[#heading(level: 4, outlined: false, bookmarked: true, \"x\")]"), "{src}");
         assert!(src.starts_with("// Style settings") && src.contains("line: 1.5,"));
     }
 
