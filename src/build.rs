@@ -484,9 +484,20 @@ pub fn build_prepared(
             Err(e) => return Err(Failure::Build(BuildError::Internal(e.to_string()))),
         },
     };
-    let fonts = fonts(&[view.info.serif.clone(), view.info.sans.clone()]);
+    let fonts = fonts(&families(&doc.meta));
     let sources = Sources { dir: dept.dir.clone(), files: dept.sources.values().map(|m| m.file().to_string()).collect() };
     outputs(&doc, &stem, &fonts, opts, &sources, dept.info.year).map_err(Failure::Build)
+}
+
+/// The font families a document draws with: those of the 宋体 and 黑体 roles, and of the
+/// 仿宋 and 楷体 roles where its house style uses them (a document of the standard style
+/// then lays out with exactly the fonts it always had).
+pub fn families(meta: &crate::doc::Meta) -> Vec<String> {
+    let mut f = vec![meta.serif.clone(), meta.sans.clone()];
+    if meta.house_style != crate::write::style::HouseStyle::Standard {
+        f.extend([meta.fang.clone(), meta.kai.clone()]);
+    }
+    f
 }
 
 /// Font sets by family list, each parsed once (the embedded fonts are always there).

@@ -362,6 +362,14 @@ fn count_errors(findings: &[Diagnostic]) -> usize {
 }
 
 impl OutArgs {
+    /// Starts decompressing the bundled fonts when the build lays pages out (a PDF, or a
+    /// DOCX whose 目录 takes its page numbers from a layout).
+    fn prefetch_fonts(&self) {
+        if self.format.contains(&OutFormat::Pdf) || self.docx_pages != DocxPages::Word {
+            juesuan::write::pdf::prefetch_fonts();
+        }
+    }
+
     fn build_options(&self) -> BuildOptions {
         BuildOptions {
             pdf: self.format.contains(&OutFormat::Pdf),
@@ -377,6 +385,7 @@ impl OutArgs {
 }
 
 fn run_build(dir: &Path, report: Option<&str>, args: &OutArgs) -> ExitCode {
+    args.prefetch_fonts();
     let fonts = FontCache::new(args.font_path.clone());
     let target = report.map_or(Target::Booklet, Target::Report);
     let get = |f: &[String]| fonts.get(f);
@@ -458,6 +467,7 @@ fn run_watch(dir: &Path, args: &OutArgs, max_rebuilds: Option<usize>) -> ExitCod
         max_rebuilds,
         strict: args.strict,
     };
+    args.prefetch_fonts();
     let fonts = FontCache::new(args.font_path.clone());
     juesuan::watch::run(dir, &opts, &fonts, &mut |line| eprintln!("{line}"));
     ExitCode::SUCCESS
@@ -482,6 +492,7 @@ fn run_batch(root: &Path, args: &OutArgs, jobs: Option<usize>, shard: Option<jue
         None => dirs,
     };
     let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    args.prefetch_fonts();
     let fonts = FontCache::new(args.font_path.clone());
     let start = std::time::Instant::now();
     let progress = juesuan::batch::progress_printer();
@@ -513,6 +524,9 @@ fn run_compile_typst(file: &Path, output: &Path) -> ExitCode {
         draft: false,
         serif: String::new(),
         sans: String::new(),
+        fang: String::new(),
+        kai: String::new(),
+        house_style: Default::default(),
     };
     let result = pdf::compile(&source, &fonts, None).and_then(|doc| pdf::pdf(&doc, &meta, &pdf::PdfOptions::default()));
     match result.map(|bytes| build::write_atomic(output, &bytes)) {
