@@ -108,7 +108,7 @@ fn sample() -> Document {
             serif: "Noto Serif CJK SC".into(),
             sans: "Noto Sans CJK SC".into(),
             fang: "FandolFang R".into(),
-            kai: "FandolKai R".into(),
+            kai: "FandolKai".into(),
             house_style: Default::default(),
         },
         blocks,

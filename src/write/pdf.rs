@@ -444,3 +444,20 @@ fn heading_page(laid: &PagedDocument, i: usize) -> Option<u32> {
     let location = introspector.query_label(label).ok()?.location()?;
     u32::try_from(introspector.page(location)?.get()).ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each bundled font decompresses to one face whose family is its role's default name
+    /// (what department.yaml's `fonts:` and the Typst writer name).
+    #[test]
+    fn bundled_fonts_decompress_to_their_role_families() {
+        for (i, b) in BUNDLED.iter().enumerate() {
+            let fonts: Vec<Font> = Font::iter(bundled_bytes(i)).collect();
+            assert_eq!(fonts.len(), 1, "{}", b.family);
+            assert_eq!(fonts[0].info().family, b.family);
+        }
+        assert!(bundled_font(style::DEFAULT_KAI).is_some() && bundled_font("SimSun").is_none());
+    }
+}

@@ -247,7 +247,7 @@ pub const DEFAULT_SANS: &str = "Noto Sans CJK SC";
 /// Default family for the 仿宋 role (shipped in `fonts/`).
 pub const DEFAULT_FANG: &str = "FandolFang R";
 /// Default family for the 楷体 role (shipped in `fonts/`).
-pub const DEFAULT_KAI: &str = "FandolKai R";
+pub const DEFAULT_KAI: &str = "FandolKai";
 
 /// The draft mark.
 pub const DRAFT_MARK: &str = "仅供内部审核";
