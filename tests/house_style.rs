@@ -220,6 +220,11 @@ fn gbt9704_docx_has_the_margins_and_odd_and_even_footers() {
         "margins: {}",
         document.split("<w:pgMar").nth(1).unwrap_or("").chars().take(160).collect::<String>()
     );
+    // Footer distances are never negative (landscape sections' narrow margins too).
+    for v in document.split(" w:footer=\"").skip(1) {
+        let v = &v[..v.find('"').unwrap()];
+        assert!(v.parse::<u32>().is_ok(), "w:footer=\"{v}\"");
+    }
     // Every numbered section references both footers.
     let sections = document.matches("<w:footerReference w:type=\"default\"").count();
     assert!(sections >= 1 && document.matches("<w:footerReference w:type=\"even\"").count() == sections);

@@ -166,8 +166,8 @@ fn page_size(st: &Style, landscape: bool) -> (u32, u32) {
 
 /// Page margins: the style table's portrait margins, or [`Style::landscape_margin_mm`] on
 /// every side of a landscape page. The header sits halfway into the top margin; the footer
-/// halfway into the bottom one, or, where the style says how far below the text block the
-/// page number goes ([`Style::footer_gap_mm`]), its line starts that far below.
+/// halfway into the bottom one, or, on portrait pages where the style says how far below the
+/// text block the page number goes ([`Style::footer_gap_mm`]), its line starts that far below.
 fn page_margin(st: &Style, landscape: bool) -> PageMargin {
     let (top, bottom, left, right) = if landscape {
         let m = twips(st.landscape_margin_mm) as i32;
@@ -176,8 +176,9 @@ fn page_margin(st: &Style, landscape: bool) -> PageMargin {
         let t = |mm| twips(mm) as i32;
         (t(st.margin_top_mm), t(st.margin_bottom_mm), t(st.margin_left_mm), t(st.margin_right_mm))
     };
-    let footer = match st.footer_gap_mm {
-        Some(gap) => bottom - twips(gap) as i32 - twentieths(f32::from(st.body_pt) * st.line_spacing) as i32,
+    // (Landscape pages' narrow margins keep the footer halfway.)
+    let footer = match st.footer_gap_mm.filter(|_| !landscape) {
+        Some(gap) => (bottom - twips(gap) as i32 - twentieths(f32::from(st.body_pt) * st.line_spacing) as i32).max(0),
         None => bottom / 2,
     };
     PageMargin::new().top(top).bottom(bottom).left(left).right(right).header(top / 2).footer(footer).gutter(0)
