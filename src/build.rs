@@ -32,11 +32,14 @@ pub struct BuildOptions {
     pub page_cache: Option<PathBuf>,
     /// `--layout DIR`: a layout folder that wins over the one `department.yaml` names.
     pub layout: Option<PathBuf>,
+    /// `--docx-embed-fonts`: the bundled fonts of the document's font roles are embedded in
+    /// the DOCX ([`crate::write::docx_fonts`]).
+    pub docx_embed_fonts: bool,
 }
 
 impl Default for BuildOptions {
     fn default() -> Self {
-        BuildOptions { pdf: true, docx: true, draft: false, pdf_a: false, emit_typst: false, docx_pages_by_word: false, page_cache: None, layout: None }
+        BuildOptions { pdf: true, docx: true, draft: false, pdf_a: false, emit_typst: false, docx_pages_by_word: false, page_cache: None, layout: None, docx_embed_fonts: false }
     }
 }
 
@@ -94,7 +97,8 @@ pub fn outputs(
         return Ok((out, pages));
     }
     if !opts.pdf {
-        out.push(Output { name: format!("{stem}.docx"), bytes: docx_alone(doc, stem, fonts, opts)? });
+        let bytes = with_fonts(doc, opts, docx_alone(doc, stem, fonts, opts)?)?;
+        out.push(Output { name: format!("{stem}.docx"), bytes });
         return Ok((out, pages));
     }
     let src = crate::write::typst::source(doc);
@@ -120,10 +124,18 @@ pub fn outputs(
         .map_err(|e| BuildError::Internal(e.to_string()))?;
     out.push(Output { name: format!("{stem}.pdf"), bytes });
     if let Some(pending) = pending {
-        let bytes = finish_docx(doc, pending, &pdf::heading_pages(&laid, doc))?;
+        let bytes = with_fonts(doc, opts, finish_docx(doc, pending, &pdf::heading_pages(&laid, doc))?)?;
         out.push(Output { name: format!("{stem}.docx"), bytes });
     }
     Ok((out, pages))
+}
+
+/// The DOCX `bytes` of `doc`, with the bundled fonts embedded when the options ask.
+fn with_fonts(doc: &Document, opts: &BuildOptions, bytes: Vec<u8>) -> Result<Vec<u8>, BuildError> {
+    if !opts.docx_embed_fonts {
+        return Ok(bytes);
+    }
+    crate::write::docx_fonts::embed_fonts(&bytes, &doc.meta).map_err(|e| BuildError::Internal(e.to_string()))
 }
 
 /// `work` (a layout that finds the page numbers) on this thread, while a second one writes

@@ -203,6 +203,11 @@ struct OutArgs {
     /// blank for Word to fill in when it opens the file.
     #[arg(long, value_enum, default_value_t = DocxPages::Layout)]
     docx_pages: DocxPages,
+    /// Embed the bundled fonts of the document's font roles (宋体, 黑体, and 仿宋, 楷体 in the
+    /// gbt9704 house style) in the DOCX, so that it renders as the PDF does on a machine
+    /// without those fonts (a few megabytes each; LibreOffice uses them, Word may not).
+    #[arg(long)]
+    docx_embed_fonts: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -380,6 +385,7 @@ impl OutArgs {
             docx_pages_by_word: self.docx_pages == DocxPages::Word,
             page_cache: Some(self.output.join(".juesuan")),
             layout: self.layout.clone(),
+            docx_embed_fonts: self.docx_embed_fonts,
         }
     }
 }

@@ -323,3 +323,50 @@ fn a_layout_sets_the_default_house_style() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("layout.yaml:") && err.contains("unknown house style `nine`"), "{err}");
 }
+
+/// `--docx-embed-fonts`: the DOCX carries the bundled fonts of its roles as obfuscated
+/// parts (ECMA-376 §17.8.1) that de-obfuscate to the very fonts the PDF uses; without the
+/// option, none.
+#[test]
+fn docx_embed_fonts_carries_the_bundled_fonts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = department(tmp.path(), "gb", "house_style: gbt9704\n");
+    let out = tmp.path().join("out");
+    let args = ["build", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "docx", "--docx-pages", "word"];
+    let o = juesuan(&[&args[..], &["--docx-embed-fonts"]].concat());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let docx = out.join("gb.docx");
+    let table = part(&docx, "word/fontTable.xml");
+    let rels = part(&docx, "word/_rels/fontTable.xml.rels");
+    assert!(part(&docx, "word/settings.xml").contains("<w:embedTrueTypeFonts />"));
+    assert!(part(&docx, "[Content_Types].xml").contains("Extension=\"odttf\""));
+    for name in ["宋体", "黑体", "仿宋", "楷体"] {
+        let at = table.find(&format!("<w:font w:name=\"{name}\">")).unwrap_or_else(|| panic!("{name}: {table}"));
+        let entry = &table[at..at + table[at..].find("</w:font>").unwrap()];
+        let id = entry.split("<w:embedRegular r:id=\"").nth(1).unwrap_or_else(|| panic!("{name} embedded: {entry}"));
+        let id = &id[..id.find('"').unwrap()];
+        let key = entry.split("w:fontKey=\"").nth(1).unwrap();
+        let key = &key[..key.find('"').unwrap()];
+        let target = rels.split(&format!("Id=\"{id}\"")).nth(1).unwrap().split("Target=\"").nth(1).unwrap();
+        let target = format!("word/{}", &target[..target.find('"').unwrap()]);
+        let f = std::fs::File::open(&docx).unwrap();
+        let mut z = zip::ZipArchive::new(f).unwrap();
+        let mut font = Vec::new();
+        z.by_name(&target).unwrap().read_to_end(&mut font).unwrap();
+        // De-obfuscated (the same XOR), the part is an OpenType font ("OTTO").
+        let digits: String = key.chars().filter(char::is_ascii_hexdigit).collect();
+        let mut k: Vec<u8> = (0..16).map(|i| u8::from_str_radix(&digits[2 * i..2 * i + 2], 16).unwrap()).collect();
+        k.reverse();
+        assert_eq!(font.len() > 1_000_000, true, "{name}: a whole font");
+        assert_ne!(&font[..4], b"OTTO", "{name}: obfuscated");
+        let head: Vec<u8> = font[..4].iter().enumerate().map(|(i, b)| b ^ k[i]).collect();
+        assert_eq!(&head, b"OTTO", "{name}: an OpenType font once de-obfuscated");
+    }
+    // Without the option: no font parts.
+    let plain = tmp.path().join("plain");
+    let args = ["build", dir.to_str().unwrap(), "-o", plain.to_str().unwrap(), "--format", "docx", "--docx-pages", "word"];
+    assert!(juesuan(&args).status.success());
+    let f = std::fs::File::open(plain.join("gb.docx")).unwrap();
+    let z = zip::ZipArchive::new(f).unwrap();
+    assert!(!z.file_names().any(|n| n.ends_with(".odttf")));
+}

@@ -1215,7 +1215,8 @@ const ORDERS: &[(&str, &[&str])] = &[
         "tblCaption", "tblDescription", "tblPrChange",
     ]),
     // The subset of CT_Settings that docx-rs writes (it puts `defaultTabStop` first).
-    ("w:settings", &["zoom", "defaultTabStop", "evenAndOddHeaders", "compat", "docVars"]),
+    // (`embedTrueTypeFonts`: `crate::write::docx_fonts`.)
+    ("w:settings", &["zoom", "embedTrueTypeFonts", "defaultTabStop", "evenAndOddHeaders", "compat", "docVars"]),
 ];
 
 /// Workaround: docx-rs writes the children of `w:pPr` (its `w:rPr` first), `w:rPr`
@@ -1618,12 +1619,6 @@ pub fn without_override(types: &str, part: &str) -> String {
 /// timestamp (1980-01-01 00:00) on every entry and fixed permissions, so the bytes depend
 /// on the document only; the theme is added and unreferenced parts are left out.
 pub fn pack(x: XMLDocx) -> zip::result::ZipResult<Vec<u8>> {
-    use std::io::Write as _;
-    use zip::write::SimpleFileOptions;
-    let options = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip::DateTime::default())
-        .unix_permissions(0o644);
     let rels = with_theme_relationship(&utf8(&x.document_rels));
     // Parts of the main document only when its relationships name them (docx-rs always
     // builds comments, numbering and footnotes, mostly unreferenced).
@@ -1665,6 +1660,18 @@ pub fn pack(x: XMLDocx) -> zip::result::ZipResult<Vec<u8>> {
             parts.push((format!("word/_rels/footer{}.xml.rels", i + 1), r));
         }
     }
+    pack_parts(parts.iter().map(|(name, bytes)| (name.as_str(), *bytes)))
+}
+
+/// The package of `parts` (name, bytes) in their order: deflated, the zip format's earliest
+/// timestamp on every entry, fixed permissions ([`pack`]).
+pub fn pack_parts<'a>(parts: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> zip::result::ZipResult<Vec<u8>> {
+    use std::io::Write as _;
+    use zip::write::SimpleFileOptions;
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644);
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, bytes) in parts {
         zip.start_file(name, options)?;

@@ -5,3 +5,4 @@ pub mod style;
 pub mod pdf;
 pub mod typst;
 pub mod docx;
+pub mod docx_fonts;

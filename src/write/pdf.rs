@@ -43,15 +43,11 @@ fn bundled_bytes(i: usize) -> Bytes {
     static CELLS: [OnceLock<Bytes>; 4] = [const { OnceLock::new() }; 4];
     CELLS[i]
         .get_or_init(|| {
-            let mut out = Vec::new();
-            let read = ruzstd::decoding::StreamingDecoder::new(BUNDLED[i].packed)
-                .map_err(|e| e.to_string())
-                .and_then(|mut d| std::io::Read::read_to_end(&mut d, &mut out).map_err(|e| e.to_string()));
             // The bytes are the binary's own, checked by a test: a failure here is a broken build.
-            if let Err(e) = read {
-                panic!("bundled font {}: {e}", BUNDLED[i].family);
+            match zstd::stream::decode_all(BUNDLED[i].packed) {
+                Ok(out) => Bytes::new(out),
+                Err(e) => panic!("bundled font {}: {e}", BUNDLED[i].family),
             }
-            Bytes::new(out)
         })
         .clone()
 }
