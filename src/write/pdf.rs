@@ -19,10 +19,12 @@ use typst::utils::{LazyHash, PicoStr};
 use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
 
-/// A bundled font: its role's default family and its compressed bytes.
+/// A bundled font: its role's default family, its compressed bytes and their key (a hash
+/// `build.rs` computes, naming the font in [`crate::write::font_cache`]).
 struct Bundled {
     family: &'static str,
     packed: &'static [u8],
+    key: &'static str,
 }
 
 /// The bundled fonts, zstd-compressed (`scripts/subset-fonts.sh`): compressed, the four fit
@@ -32,10 +34,26 @@ struct Bundled {
 /// before they were bundled. (A `static`, not a `const`: a constant's bytes would be copied
 /// into the binary at each use.)
 static BUNDLED: [Bundled; 4] = [
-    Bundled { family: style::DEFAULT_SERIF, packed: include_bytes!("../../fonts/NotoSerifCJKsc-Regular-subset.otf.zst") },
-    Bundled { family: style::DEFAULT_SANS, packed: include_bytes!("../../fonts/NotoSansCJKsc-Bold-subset.otf.zst") },
-    Bundled { family: style::DEFAULT_FANG, packed: include_bytes!("../../fonts/FandolFang-Regular-subset.otf.zst") },
-    Bundled { family: style::DEFAULT_KAI, packed: include_bytes!("../../fonts/FandolKai-Regular-subset.otf.zst") },
+    Bundled {
+        family: style::DEFAULT_SERIF,
+        packed: include_bytes!("../../fonts/NotoSerifCJKsc-Regular-subset.otf.zst"),
+        key: env!("JUESUAN_FONT_KEY_NotoSerifCJKsc_Regular_subset"),
+    },
+    Bundled {
+        family: style::DEFAULT_SANS,
+        packed: include_bytes!("../../fonts/NotoSansCJKsc-Bold-subset.otf.zst"),
+        key: env!("JUESUAN_FONT_KEY_NotoSansCJKsc_Bold_subset"),
+    },
+    Bundled {
+        family: style::DEFAULT_FANG,
+        packed: include_bytes!("../../fonts/FandolFang-Regular-subset.otf.zst"),
+        key: env!("JUESUAN_FONT_KEY_FandolFang_Regular_subset"),
+    },
+    Bundled {
+        family: style::DEFAULT_KAI,
+        packed: include_bytes!("../../fonts/FandolKai-Regular-subset.otf.zst"),
+        key: env!("JUESUAN_FONT_KEY_FandolKai_Regular_subset"),
+    },
 ];
 
 /// The bytes of bundled font `i`, decompressed on first use.
@@ -43,10 +61,17 @@ fn bundled_bytes(i: usize) -> Bytes {
     static CELLS: [OnceLock<Bytes>; 4] = [const { OnceLock::new() }; 4];
     CELLS[i]
         .get_or_init(|| {
+            let b = &BUNDLED[i];
+            if let Some(font) = crate::write::font_cache::read(b.key) {
+                return Bytes::new(font);
+            }
             // The bytes are the binary's own, checked by a test: a failure here is a broken build.
-            match zstd::stream::decode_all(BUNDLED[i].packed) {
-                Ok(out) => Bytes::new(out),
-                Err(e) => panic!("bundled font {}: {e}", BUNDLED[i].family),
+            match zstd::stream::decode_all(b.packed) {
+                Ok(font) => {
+                    crate::write::font_cache::write(b.key, &font);
+                    Bytes::new(font)
+                }
+                Err(e) => panic!("bundled font {}: {e}", b.family),
             }
         })
         .clone()

@@ -1,0 +1,84 @@
+//! The bundled fonts decompressed, kept between runs in the user's cache folder
+//! (`$XDG_CACHE_HOME/juesuan/fonts/`, else `~/.cache/juesuan/fonts/`), as fontconfig keeps its
+//! cache: decompressing the 13 MB of Noto costs a run 30–60 ms of CPU, reading them back a few.
+//! A file is named by the key of the compressed font it comes from (computed by `build.rs`), and
+//! ends with a hash of its bytes: a file that does not check out, or a folder that cannot be
+//! read or written, costs the decompression, never a wrong font. `JUESUAN_FONT_CACHE=off` turns
+//! it off.
+
+use std::path::PathBuf;
+
+/// Length of the hash that ends every file.
+const HASH_LEN: usize = 16;
+
+/// The cache folder, if there is a home or cache folder to put it in.
+fn dir() -> Option<PathBuf> {
+    if std::env::var_os("JUESUAN_FONT_CACHE").is_some_and(|v| v == "off") {
+        return None;
+    }
+    let base = match std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
+        Some(d) => PathBuf::from(d),
+        None => PathBuf::from(std::env::var_os("HOME").filter(|v| !v.is_empty())?).join(".cache"),
+    };
+    Some(base.join("juesuan").join("fonts"))
+}
+
+fn hash(data: &[u8]) -> [u8; HASH_LEN] {
+    typst::utils::hash128(&data).to_le_bytes()
+}
+
+/// The font of `key` as cached, if a file is there and checks out.
+pub fn read(key: &str) -> Option<Vec<u8>> {
+    read_in(&dir()?, key)
+}
+
+/// Keeps `font` under `key` (written whole under a temporary name, then renamed; a failure
+/// is ignored).
+pub fn write(key: &str, font: &[u8]) {
+    if let Some(d) = dir() {
+        write_in(&d, key, font);
+    }
+}
+
+fn read_in(dir: &std::path::Path, key: &str) -> Option<Vec<u8>> {
+    let mut data = std::fs::read(dir.join(format!("{key}.otf"))).ok()?;
+    let at = data.len().checked_sub(HASH_LEN)?;
+    if data[at..] != hash(&data[..at]) {
+        return None;
+    }
+    data.truncate(at);
+    Some(data)
+}
+
+fn write_in(dir: &std::path::Path, key: &str, font: &[u8]) {
+    use std::io::Write as _;
+    let write = || -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        tmp.write_all(font)?;
+        tmp.write_all(&hash(font))?;
+        tmp.persist(dir.join(format!("{key}.otf"))).map_err(|e| e.error)?;
+        Ok(())
+    };
+    let _ = write();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_font_comes_back_and_a_damaged_file_does_not() {
+        let tmp = tempfile::tempdir().unwrap();
+        assert_eq!(read_in(tmp.path(), "k"), None);
+        write_in(tmp.path(), "k", b"OTTO font bytes");
+        assert_eq!(read_in(tmp.path(), "k").as_deref(), Some(&b"OTTO font bytes"[..]));
+        let file = tmp.path().join("k.otf");
+        let mut bytes = std::fs::read(&file).unwrap();
+        bytes[2] ^= 1;
+        std::fs::write(&file, &bytes).unwrap();
+        assert_eq!(read_in(tmp.path(), "k"), None, "a flipped bit");
+        std::fs::write(&file, b"short").unwrap();
+        assert_eq!(read_in(tmp.path(), "k"), None, "a truncated file");
+    }
+}
