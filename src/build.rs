@@ -32,11 +32,14 @@ pub struct BuildOptions {
     pub page_cache: Option<PathBuf>,
     /// `--layout DIR`: a layout folder that wins over the one `department.yaml` names.
     pub layout: Option<PathBuf>,
+    /// `--docx-embed-fonts`: the bundled fonts of the document's font roles are embedded in
+    /// the DOCX ([`crate::write::docx_fonts`]).
+    pub docx_embed_fonts: bool,
 }
 
 impl Default for BuildOptions {
     fn default() -> Self {
-        BuildOptions { pdf: true, docx: true, draft: false, pdf_a: false, emit_typst: false, docx_pages_by_word: false, page_cache: None, layout: None }
+        BuildOptions { pdf: true, docx: true, draft: false, pdf_a: false, emit_typst: false, docx_pages_by_word: false, page_cache: None, layout: None, docx_embed_fonts: false }
     }
 }
 
@@ -94,7 +97,8 @@ pub fn outputs(
         return Ok((out, pages));
     }
     if !opts.pdf {
-        out.push(Output { name: format!("{stem}.docx"), bytes: docx_alone(doc, stem, fonts, opts)? });
+        let bytes = with_fonts(doc, opts, docx_alone(doc, stem, fonts, opts)?)?;
+        out.push(Output { name: format!("{stem}.docx"), bytes });
         return Ok((out, pages));
     }
     let src = crate::write::typst::source(doc);
@@ -120,10 +124,18 @@ pub fn outputs(
         .map_err(|e| BuildError::Internal(e.to_string()))?;
     out.push(Output { name: format!("{stem}.pdf"), bytes });
     if let Some(pending) = pending {
-        let bytes = finish_docx(doc, pending, &pdf::heading_pages(&laid, doc))?;
+        let bytes = with_fonts(doc, opts, finish_docx(doc, pending, &pdf::heading_pages(&laid, doc))?)?;
         out.push(Output { name: format!("{stem}.docx"), bytes });
     }
     Ok((out, pages))
+}
+
+/// The DOCX `bytes` of `doc`, with the bundled fonts embedded when the options ask.
+fn with_fonts(doc: &Document, opts: &BuildOptions, bytes: Vec<u8>) -> Result<Vec<u8>, BuildError> {
+    if !opts.docx_embed_fonts {
+        return Ok(bytes);
+    }
+    crate::write::docx_fonts::embed_fonts(&bytes, &doc.meta).map_err(|e| BuildError::Internal(e.to_string()))
 }
 
 /// `work` (a layout that finds the page numbers) on this thread, while a second one writes
@@ -349,6 +361,8 @@ pub fn write_outputs(dir: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>, (Pa
         f.persist(&path).map_err(|e| (path.clone(), e))?;
         written.push(path);
     }
+    // Only a run that wrote its outputs leaves fonts in the output folder's cache.
+    crate::write::font_cache::keep_pending();
     Ok(written)
 }
 
@@ -484,9 +498,20 @@ pub fn build_prepared(
             Err(e) => return Err(Failure::Build(BuildError::Internal(e.to_string()))),
         },
     };
-    let fonts = fonts(&[view.info.serif.clone(), view.info.sans.clone()]);
+    let fonts = fonts(&families(&doc.meta));
     let sources = Sources { dir: dept.dir.clone(), files: dept.sources.values().map(|m| m.file().to_string()).collect() };
     outputs(&doc, &stem, &fonts, opts, &sources, dept.info.year).map_err(Failure::Build)
+}
+
+/// The font families a document draws with: those of the 宋体 and 黑体 roles, and of the
+/// 仿宋 and 楷体 roles where its house style uses them (a document of the standard style
+/// then lays out with exactly the fonts it always had).
+pub fn families(meta: &crate::doc::Meta) -> Vec<String> {
+    let mut f = vec![meta.serif.clone(), meta.sans.clone()];
+    if meta.house_style != crate::write::style::HouseStyle::Standard {
+        f.extend([meta.fang.clone(), meta.kai.clone()]);
+    }
+    f
 }
 
 /// Font sets by family list, each parsed once (the embedded fonts are always there).

@@ -30,6 +30,30 @@ pub struct Meta {
     pub serif: String,
     /// Font family for the 黑体 role (headings, strong text, table headers).
     pub sans: String,
+    /// Font family for the 仿宋 role (body text of the gbt9704 house style).
+    pub fang: String,
+    /// Font family for the 楷体 role (二级 headings of the gbt9704 house style).
+    pub kai: String,
+    /// 版式风格: the table of style settings both writers follow.
+    pub house_style: crate::write::style::HouseStyle,
+}
+
+impl Meta {
+    /// The settings of the document's house style.
+    pub fn style(&self) -> &'static crate::write::style::Style {
+        self.house_style.style()
+    }
+
+    /// The family of a font role.
+    pub fn family(&self, role: crate::write::style::FontRole) -> &str {
+        use crate::write::style::FontRole;
+        match role {
+            FontRole::Serif => &self.serif,
+            FontRole::Sans => &self.sans,
+            FontRole::Fang => &self.fang,
+            FontRole::Kai => &self.kai,
+        }
+    }
 }
 
 /// Horizontal alignment.

@@ -14,6 +14,7 @@ use crate::diag::{Diagnostic, LoadErrors};
 use crate::forms::Catalog;
 use crate::model::Glossary;
 use crate::source::Loc;
+use crate::write::style::HouseStyle;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -216,6 +217,10 @@ pub struct Spec {
     /// A built-in layout whose files fill in what this folder lacks.
     #[serde(default)]
     pub base: Option<String>,
+    /// 版式风格 — the house style of departments that name none (`standard`, `gbt9704`;
+    /// absent: `standard`).
+    #[serde(default)]
+    pub house_style: Option<String>,
     /// Forms in print order.
     pub forms: Vec<Form>,
     /// 情况说明 sections in order (numbered 一、二 … by position).
@@ -459,6 +464,9 @@ fn validate(l: &Layout, file: &str, text: &str, check_templates: bool) -> Result
     if l.spec.grades.is_empty() {
         faults.push((Some("grades".into()), "the grade scale is empty".into(), None));
     }
+    if let Some(h) = l.spec.house_style.as_deref().filter(|h| HouseStyle::from_name(h).is_none()) {
+        faults.push((Some("house_style".into()), format!("unknown house style `{h}`"), Some(house_style_hint())));
+    }
     let mut errors: Vec<Diagnostic> = Vec::new();
     if !faults.is_empty() {
         // Locations only when something is wrong: the source map costs a second parse.
@@ -490,7 +498,17 @@ fn validate(l: &Layout, file: &str, text: &str, check_templates: bool) -> Result
     }
 }
 
+/// The hint of an unknown house style: the names there are.
+pub fn house_style_hint() -> String {
+    format!("one of: {}", HouseStyle::NAMES.join(", "))
+}
+
 impl Layout {
+    /// The house style of departments that name none.
+    pub fn house_style(&self) -> HouseStyle {
+        self.spec.house_style.as_deref().and_then(HouseStyle::from_name).unwrap_or_default()
+    }
+
     /// The template environment of this layout (filters registered in `render`), built once.
     pub fn environment(&self) -> &minijinja::Environment<'static> {
         self.env.get_or_init(|| {

@@ -64,6 +64,12 @@ pub fn load_dir_with(dir: &Path, layout: Option<&Path>) -> Result<Department, Lo
             None
         }
     };
+    if let Some(h) = info.as_ref().and_then(|i| i.house_style.as_deref()) {
+        if crate::write::style::HouseStyle::from_name(h).is_none() {
+            let at = r.sources.get("department").map(|s| s.loc("house_style")).unwrap_or(Loc { file: r.file_name("department").into(), line: 1, col: 1 });
+            r.errors.push(Diagnostic::error(at, format!("unknown house style `{h}`")).with_hint(crate::layout::house_style_hint()));
+        }
+    }
     let need = |key: &str| layout.as_ref().is_none_or(|l| l.requires(key));
     let t01: Option<Summary01> = r.read_or_default("tables/01-summary", need("tables/01-summary"));
     let t02: Option<CodeTable> = r.read_or_default(forms::T02.file, need(forms::T02.file));

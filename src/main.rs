@@ -207,6 +207,11 @@ struct OutArgs {
     /// blank for Word to fill in when it opens the file.
     #[arg(long, value_enum, default_value_t = DocxPages::Layout)]
     docx_pages: DocxPages,
+    /// Embed the bundled fonts of the document's font roles (宋体, 黑体, and 仿宋, 楷体 in the
+    /// gbt9704 house style) in the DOCX, so that it renders as the PDF does on a machine
+    /// without those fonts (a few megabytes each; LibreOffice uses them, Word may not).
+    #[arg(long)]
+    docx_embed_fonts: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -366,6 +371,17 @@ fn count_errors(findings: &[Diagnostic]) -> usize {
 }
 
 impl OutArgs {
+    /// Starts decompressing the bundled fonts when the build lays pages out (a PDF, or a
+    /// DOCX whose 目录 takes its page numbers from a layout).
+    fn prefetch_fonts(&self) {
+        let cache = self.output.join(".juesuan").join("fonts");
+        if self.format.contains(&OutFormat::Pdf) || self.docx_pages != DocxPages::Word {
+            juesuan::write::pdf::prefetch_fonts(&cache);
+        } else {
+            juesuan::write::font_cache::use_dir(&cache);
+        }
+    }
+
     fn build_options(&self) -> BuildOptions {
         BuildOptions {
             pdf: self.format.contains(&OutFormat::Pdf),
@@ -376,11 +392,13 @@ impl OutArgs {
             docx_pages_by_word: self.docx_pages == DocxPages::Word,
             page_cache: Some(self.output.join(".juesuan")),
             layout: self.layout.clone(),
+            docx_embed_fonts: self.docx_embed_fonts,
         }
     }
 }
 
 fn run_build(dir: &Path, report: Option<&str>, args: &OutArgs) -> ExitCode {
+    args.prefetch_fonts();
     let fonts = FontCache::new(args.font_path.clone());
     let target = report.map_or(Target::Booklet, Target::Report);
     let get = |f: &[String]| fonts.get(f);
@@ -463,6 +481,7 @@ fn run_watch(dir: &Path, args: &OutArgs, max_rebuilds: Option<usize>, poll_only:
         max_rebuilds,
         strict: args.strict,
     };
+    args.prefetch_fonts();
     let fonts = FontCache::new(args.font_path.clone());
     juesuan::watch::run(dir, &opts, &fonts, &mut |line| eprintln!("{line}"));
     ExitCode::SUCCESS
@@ -487,6 +506,7 @@ fn run_batch(root: &Path, args: &OutArgs, jobs: Option<usize>, shard: Option<jue
         None => dirs,
     };
     let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    args.prefetch_fonts();
     let fonts = FontCache::new(args.font_path.clone());
     let start = std::time::Instant::now();
     let progress = juesuan::batch::progress_printer();
@@ -518,6 +538,9 @@ fn run_compile_typst(file: &Path, output: &Path) -> ExitCode {
         draft: false,
         serif: String::new(),
         sans: String::new(),
+        fang: String::new(),
+        kai: String::new(),
+        house_style: Default::default(),
     };
     let result = pdf::compile(&source, &fonts, None).and_then(|doc| pdf::pdf(&doc, &meta, &pdf::PdfOptions::default()));
     match result.map(|bytes| build::write_atomic(output, &bytes)) {

@@ -77,10 +77,15 @@ pub struct Info {
     /// the data folder (`./layout`). Default `shanxi`.
     #[serde(default)]
     pub layout: Option<String>,
+    /// 版式风格 — the house style: `standard` (today's look) or `gbt9704` (GB/T 9704-2012:
+    /// 仿宋 三号 body, the standard's margins, "— 1 —" page numbers). Default: the layout's
+    /// `house_style`, else `standard`.
+    #[serde(default)]
+    pub house_style: Option<String>,
     /// 仅供内部审核 mark on every page.
     #[serde(default)]
     pub draft: bool,
-    /// Font families for the 宋体 and 黑体 roles.
+    /// Font families for the 宋体, 黑体, 仿宋 and 楷体 roles.
     #[serde(default)]
     pub fonts: Option<Fonts>,
     /// 单位性质 (`行政单位`, `参照公务员法管理事业单位`, `事业单位` …): a 行政 or 参公 unit
@@ -122,6 +127,12 @@ pub struct Fonts {
     /// 黑体 role (headings).
     #[serde(default)]
     pub sans: Option<String>,
+    /// 仿宋 role (body text of the gbt9704 house style).
+    #[serde(default)]
+    pub fang: Option<String>,
+    /// 楷体 role (二级 headings of the gbt9704 house style).
+    #[serde(default)]
+    pub kai: Option<String>,
 }
 
 macro_rules! columns {

@@ -107,6 +107,9 @@ fn sample() -> Document {
             draft: true,
             serif: "Noto Serif CJK SC".into(),
             sans: "Noto Sans CJK SC".into(),
+            fang: "FandolFang R".into(),
+            kai: "FandolKai".into(),
+            house_style: Default::default(),
         },
         blocks,
     }

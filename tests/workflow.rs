@@ -499,3 +499,30 @@ fn outputs_follow_the_umask() {
         assert_eq!(mode, 0o666 & !umask, "{f}: mode {mode:o}");
     }
 }
+
+/// The decompressed fonts are kept in the output folder (`.juesuan/fonts`), never in the
+/// user's home or cache folder; a refused build keeps none.
+#[test]
+fn the_font_cache_stays_inside_the_output_folder() {
+    let (tmp, dept) = copy_fixture("clean");
+    let home = tmp.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let out = tmp.path().join("out");
+    let r = Command::new(BIN)
+        .args(["report", s(&dept), "p01", "-o", s(&out), "--format", "pdf"])
+        .env("HOME", &home)
+        .env_remove("XDG_CACHE_HOME")
+        .env_remove("JUESUAN_FONT_CACHE")
+        .output()
+        .expect("binary runs");
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let cached: Vec<_> = std::fs::read_dir(out.join(".juesuan/fonts")).expect("the font cache").flatten().collect();
+    assert!(!cached.is_empty());
+    assert_eq!(std::fs::read_dir(&home).unwrap().count(), 0, "something was written into HOME");
+
+    replace_once(&dept, "projects/p01.yaml", "weight: 20", "weight: [20");
+    let refused = tmp.path().join("refused");
+    let r = Command::new(BIN).args(["report", s(&dept), "p01", "-o", s(&refused), "--format", "pdf"]).env("HOME", &home).output().expect("binary runs");
+    assert_eq!(r.status.code(), Some(2));
+    assert!(!refused.exists() || std::fs::read_dir(&refused).unwrap().count() == 0, "a refused build wrote into its output folder");
+}

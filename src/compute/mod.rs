@@ -103,6 +103,12 @@ pub struct InfoView {
     pub serif: String,
     /// Font family for the 黑体 role.
     pub sans: String,
+    /// Font family for the 仿宋 role.
+    pub fang: String,
+    /// Font family for the 楷体 role.
+    pub kai: String,
+    /// 版式风格: department.yaml's, else the layout's default.
+    pub house_style: crate::write::style::HouseStyle,
 }
 
 /// Computes the view of `d`.
@@ -144,6 +150,14 @@ pub fn compute(d: &Department) -> View {
             draft: d.info.draft,
             serif: d.info.fonts.as_ref().and_then(|f| f.serif.clone()).unwrap_or_else(|| crate::write::style::DEFAULT_SERIF.into()),
             sans: d.info.fonts.as_ref().and_then(|f| f.sans.clone()).unwrap_or_else(|| crate::write::style::DEFAULT_SANS.into()),
+            fang: d.info.fonts.as_ref().and_then(|f| f.fang.clone()).unwrap_or_else(|| crate::write::style::DEFAULT_FANG.into()),
+            kai: d.info.fonts.as_ref().and_then(|f| f.kai.clone()).unwrap_or_else(|| crate::write::style::DEFAULT_KAI.into()),
+            house_style: d
+                .info
+                .house_style
+                .as_deref()
+                .and_then(crate::write::style::HouseStyle::from_name)
+                .unwrap_or_else(|| d.layout.house_style()),
         },
         t01,
         t02,

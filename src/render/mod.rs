@@ -107,6 +107,9 @@ fn meta(v: &View, title: String) -> Meta {
         draft: v.info.draft,
         serif: v.info.serif.clone(),
         sans: v.info.sans.clone(),
+        fang: v.info.fang.clone(),
+        kai: v.info.kai.clone(),
+        house_style: v.info.house_style,
     }
 }
 

@@ -13,7 +13,7 @@
 //!   (hyperlinks to bookmarks on the headings and `PAGEREF` fields for the page numbers), so
 //!   the 目录 is readable before anyone updates it; the page numbers are the PDF's when the
 //!   caller has its layout ([`docx_with_pages`]);
-//! * every line is exactly [`st::LINE_SPACING`] (table cells [`st::TABLE_LINE_SPACING`]) times
+//! * every line is exactly [`Style::line_spacing`] (table cells [`Style::table_line_spacing`]) times
 //!   its font size high, like the PDF's, so that both break pages alike;
 //! * tables are real tables: fixed grid scaled to the text width, `gridSpan`/`vMerge` for
 //!   merged cells, repeated header rows, borders on every cell;
@@ -28,11 +28,11 @@
 //! ([`pack`]). Same document in, same bytes out: no clock is read anywhere.
 
 use crate::doc::{Align, Block, Cell, Document, HeadingPages, Meta, ParaStyle, Run as TreeRun, Table as TreeTable};
-use crate::write::style as st;
+use crate::write::style::{FontRole, PageNumber, Style, DRAFT_MARK};
 use docx_rs::{
     create_footer_rid, create_header_rid, AlignmentType, BorderType, BreakType, Docx, FieldCharType, Footer, Header,
     Hyperlink, HyperlinkType, InstrText, LineSpacing, LineSpacingType, PageMargin, PageNumType, PageOrientationType,
-    PageSize, Paragraph, Run, RunFonts, SectionProperty, SpecialIndentType, Style, StyleType, Tab, TabLeaderType,
+    PageSize, Paragraph, Run, RunFonts, SectionProperty, SpecialIndentType, Style as DocxStyle, StyleType, Tab, TabLeaderType,
     TabValueType, Table, TableBorder, TableBorderPosition, TableBorders, TableCell, TableCellMargins, TableLayoutType,
     TableRow, VAlignType, VMergeType, WidthType, XMLDocx,
 };
@@ -157,8 +157,8 @@ fn twips(mm: u32) -> u32 {
 }
 
 /// Page width and height in twips.
-fn page_size(landscape: bool) -> (u32, u32) {
-    let (w, h) = (twips(st::PAGE_WIDTH_MM), twips(st::PAGE_HEIGHT_MM));
+fn page_size(st: &Style, landscape: bool) -> (u32, u32) {
+    let (w, h) = (twips(st.page_width_mm), twips(st.page_height_mm));
     if landscape {
         (h, w)
     } else {
@@ -166,22 +166,34 @@ fn page_size(landscape: bool) -> (u32, u32) {
     }
 }
 
-/// Page margins: the style table's portrait margins, or [`st::LANDSCAPE_MARGIN_MM`] on
-/// every side of a landscape page. Header and footer sit halfway into the margin.
-fn page_margin(landscape: bool) -> PageMargin {
-    let (y, x) = if landscape {
-        (twips(st::LANDSCAPE_MARGIN_MM), twips(st::LANDSCAPE_MARGIN_MM))
+/// Page margins: the style table's portrait margins, or [`Style::landscape_margin_mm`] on
+/// every side of a landscape page. The header sits halfway into the top margin; the footer
+/// halfway into the bottom one, or, on portrait pages where the style says how far below the
+/// text block the page number goes ([`Style::footer_gap_mm`]), its line starts that far below.
+fn page_margin(st: &Style, landscape: bool) -> PageMargin {
+    let (top, bottom, left, right) = if landscape {
+        let m = twips(st.landscape_margin_mm) as i32;
+        (m, m, m, m)
     } else {
-        (twips(st::MARGIN_Y_MM), twips(st::MARGIN_X_MM))
+        let t = |mm| twips(mm) as i32;
+        (t(st.margin_top_mm), t(st.margin_bottom_mm), t(st.margin_left_mm), t(st.margin_right_mm))
     };
-    let (y, x) = (y as i32, x as i32);
-    PageMargin::new().top(y).bottom(y).left(x).right(x).header(y / 2).footer(y / 2).gutter(0)
+    // (Landscape pages' narrow margins keep the footer halfway.)
+    let footer = match st.footer_gap_mm.filter(|_| !landscape) {
+        Some(gap) => (bottom - twips(gap) as i32 - twentieths(f32::from(st.body_pt) * st.line_spacing) as i32).max(0),
+        None => bottom / 2,
+    };
+    PageMargin::new().top(top).bottom(bottom).left(left).right(right).header(top / 2).footer(footer).gutter(0)
 }
 
 /// Width of the text area in twips.
-fn text_width(landscape: bool) -> u32 {
-    let margin = if landscape { st::LANDSCAPE_MARGIN_MM } else { st::MARGIN_X_MM };
-    page_size(landscape).0 - 2 * twips(margin)
+fn text_width(st: &Style, landscape: bool) -> u32 {
+    let margins = if landscape {
+        2 * twips(st.landscape_margin_mm)
+    } else {
+        twips(st.margin_left_mm) + twips(st.margin_right_mm)
+    };
+    page_size(st, landscape).0 - margins
 }
 
 /// What a section shows besides its page: the draft header, the page-number footer, and
@@ -199,23 +211,36 @@ struct Furniture {
 /// writes parts only for the document-level section, the reference is what counts. (A
 /// section without a footer reference would inherit the previous one's: only the first
 /// section, the front matter, goes without.)
-fn section(landscape: bool, f: Furniture) -> SectionProperty {
-    let (w, h) = page_size(landscape);
+fn section(st: &Style, landscape: bool, f: Furniture) -> SectionProperty {
+    let (w, h) = page_size(st, landscape);
     let mut size = PageSize::new().size(w, h);
     if landscape {
         size = size.orient(PageOrientationType::Landscape);
     }
-    let mut s = SectionProperty::new().page_size(size).page_margin(page_margin(landscape));
+    let mut s = SectionProperty::new().page_size(size).page_margin(page_margin(st, landscape));
+    let odd_even = odd_and_even(st);
     if f.draft {
         s = s.header(Header::new(), &create_header_rid(1));
+        if odd_even {
+            s = s.even_header(Header::new(), &create_header_rid(2));
+        }
     }
     if f.restart {
         s = s.page_num_type(PageNumType::new().start(1));
     }
     if f.footer {
         s = s.footer(Footer::new(), &create_footer_rid(1));
+        if odd_even {
+            s = s.even_footer(Footer::new(), &create_footer_rid(2));
+        }
     }
     s
+}
+
+/// Odd and even pages have footers of their own (`w:evenAndOddHeaders`): the page number
+/// sits at the outer edge.
+fn odd_and_even(st: &Style) -> bool {
+    st.page_number == PageNumber::OuterDashes
 }
 
 // ---------------------------------------------------------------------------------------
@@ -253,6 +278,8 @@ struct Look {
     size: Option<u8>,
     /// Colour as RRGGBB.
     color: Option<&'static str>,
+    /// Family role (`None` = the style's).
+    role: Option<FontRole>,
 }
 
 /// An empty run with `look`'s properties.
@@ -260,6 +287,8 @@ fn styled_run(look: Look) -> Run {
     let mut r = Run::new();
     if look.strong {
         r = r.fonts(sans()).bold();
+    } else if let Some(role) = look.role {
+        r = r.fonts(role_fonts(role));
     }
     if let Some(pt) = look.size {
         r = r.size(half_points(pt));
@@ -326,14 +355,16 @@ const LATIN_SERIF: &str = "Times New Roman";
 /// Latin face next to 黑体.
 const LATIN_SANS: &str = "Arial";
 
-/// 宋体 for East Asian text (body).
-fn serif() -> RunFonts {
-    RunFonts::new().ascii(LATIN_SERIF).hi_ansi(LATIN_SERIF).cs(LATIN_SERIF).east_asia(st::DOCX_SERIF)
+/// The fonts of a role: its office name for East Asian text ([`FontRole::docx_name`]),
+/// Arial next to 黑体 and Times New Roman next to the others.
+fn role_fonts(role: FontRole) -> RunFonts {
+    let latin = if role == FontRole::Sans { LATIN_SANS } else { LATIN_SERIF };
+    RunFonts::new().ascii(latin).hi_ansi(latin).cs(latin).east_asia(role.docx_name())
 }
 
 /// 黑体 for East Asian text (headings, strong text, titles).
 fn sans() -> RunFonts {
-    RunFonts::new().ascii(LATIN_SANS).hi_ansi(LATIN_SANS).cs(LATIN_SANS).east_asia(st::DOCX_SANS)
+    role_fonts(FontRole::Sans)
 }
 
 /// Points → half-points (`w:sz`).
@@ -341,14 +372,14 @@ fn half_points(pt: u8) -> usize {
     usize::from(pt) * 2
 }
 
-/// The first-line indent of body text in twips: [`st::INDENT_CHARS`] characters of body
+/// The first-line indent of body text in twips: [`Style::indent_chars`] characters of body
 /// size (what applications without `w:firstLineChars` use).
-fn first_line_twips() -> i32 {
-    i32::from(st::INDENT_CHARS) * i32::from(st::BODY_PT) * 20
+fn first_line_twips(st: &Style) -> i32 {
+    i32::from(st.indent_chars) * i32::from(st.body_pt) * 20
 }
 
 /// Exact line spacing for text of `pt` points: `pitch` times its size, as the PDF's text
-/// edges make every line (see [`st::LINE_SPACING`]).
+/// edges make every line (see [`Style::line_spacing`]).
 fn exact(pt: u8, pitch: f32) -> LineSpacing {
     LineSpacing::new().line(twentieths(f32::from(pt) * pitch) as i32).line_rule(LineSpacingType::Exact)
 }
@@ -359,8 +390,8 @@ fn twentieths(pt: f32) -> u32 {
 }
 
 /// Exact line spacing at the body pitch for text of `pt` points.
-fn lines(pt: u8) -> LineSpacing {
-    exact(pt, st::LINE_SPACING)
+fn lines(st: &Style, pt: u8) -> LineSpacing {
+    exact(pt, st.line_spacing)
 }
 
 /// Style ids of the paragraph styles.
@@ -396,8 +427,8 @@ fn toc_style(level: u8) -> String {
 
 /// Style id of table text of `size` points: `TableText` at the body size, else
 /// `TableTextN` (made by [`table_text_style`] for each size a table uses).
-fn table_style(size: u8) -> String {
-    if size == st::BODY_PT {
+fn table_style(st: &Style, size: u8) -> String {
+    if size == st.body_pt {
         ids::TABLE_TEXT.to_string()
     } else {
         format!("{}{size}", ids::TABLE_TEXT)
@@ -405,39 +436,44 @@ fn table_style(size: u8) -> String {
 }
 
 /// 表格文字 of `size` points, based on 表格文字: editing the base style's font changes every table.
-fn table_text_style(size: u8) -> Style {
-    para_style(&table_style(size), &format!("表格文字 {size}磅"))
+fn table_text_style(st: &Style, size: u8) -> DocxStyle {
+    para_style(&table_style(st, size), &format!("表格文字 {size}磅"))
         .based_on(ids::TABLE_TEXT)
         .size(half_points(size))
-        .line_spacing(exact(size, st::TABLE_LINE_SPACING))
+        .line_spacing(exact(size, st.table_line_spacing))
 }
 
 /// A paragraph style based on Normal.
-fn para_style(id: &str, name: &str) -> Style {
-    Style::new(id, StyleType::Paragraph).name(name).based_on(ids::NORMAL)
+fn para_style(id: &str, name: &str) -> DocxStyle {
+    DocxStyle::new(id, StyleType::Paragraph).name(name).based_on(ids::NORMAL)
 }
 
-/// A heading look: 黑体, bold, the level's size, space above and below, kept with the next
-/// paragraph.
-fn heading_look(id: &str, name: &str, level: u8) -> Style {
-    let pt = st::HEADING_PT[usize::from(level.clamp(1, 4)) - 1];
+/// A heading look: the level's font role (黑体 in the standard style), bold where the style
+/// says, the level's size, space above and below, kept with the next paragraph.
+fn heading_look(st: &Style, id: &str, name: &str, level: u8) -> DocxStyle {
+    let i = usize::from(level.clamp(1, 4)) - 1;
+    let pt = st.heading_pt[i];
     let size = f32::from(pt);
-    let mut s = para_style(id, name).next(ids::BODY).fonts(sans()).bold().size(half_points(pt)).line_spacing(
-        lines(pt).before(twentieths(size * st::HEADING_ABOVE)).after(twentieths(size * st::HEADING_BELOW)),
+    let mut s = para_style(id, name).next(ids::BODY).fonts(role_fonts(st.heading_font[i]));
+    if st.heading_bold[i] {
+        s = s.bold();
+    }
+    let mut s = s.size(half_points(pt)).line_spacing(
+        lines(st, pt).before(twentieths(size * st.heading_above)).after(twentieths(size * st.heading_below)),
     );
     s.paragraph_property = s.paragraph_property.keep_next(true).keep_lines(true);
     s
 }
 
 /// A centred 黑体 bold style of `pt` points (cover title and subtitle, 目录 title).
-fn display_style(id: &str, name: &str, pt: u8) -> Style {
-    para_style(id, name).fonts(sans()).bold().size(half_points(pt)).align(AlignmentType::Center).line_spacing(lines(pt))
+fn display_style(st: &Style, id: &str, name: &str, pt: u8) -> DocxStyle {
+    para_style(id, name).fonts(sans()).bold().size(half_points(pt)).align(AlignmentType::Center).line_spacing(lines(st, pt))
 }
 
 /// The style of 目录 entries of `level`: indented two characters per level below the
 /// first, level 1 in 黑体 bold (as in the PDF).
-fn toc_entry_style(level: u8) -> Style {
-    let indent = i32::from(level.saturating_sub(1)) * first_line_twips();
+fn toc_entry_style(st: &Style, level: u8) -> DocxStyle {
+    let indent = i32::from(level.saturating_sub(1)) * first_line_twips(st);
     let s = para_style(&toc_style(level), &format!("toc {level}")).indent(Some(indent), None, None, None);
     if level == 1 {
         s.fonts(sans()).bold()
@@ -448,35 +484,39 @@ fn toc_entry_style(level: u8) -> Style {
 
 /// Every style the document uses, from the shared style table. (docx-rs writes the
 /// Normal style itself; the document defaults carry the body font, size and spacing.)
-fn add_styles(mut d: Docx) -> Docx {
-    let small = half_points(st::SMALL_PT);
-    let first_line = Some(SpecialIndentType::FirstLine(first_line_twips()));
-    let toc_title_after = twentieths(f32::from(st::HEADING_PT[0]) * st::HEADING_BELOW);
+fn add_styles(mut d: Docx, st: &Style) -> Docx {
+    let small = half_points(st.small_pt);
+    let first_line = Some(SpecialIndentType::FirstLine(first_line_twips(st)));
+    let toc_title_after = twentieths(f32::from(st.heading_pt[0]) * st.heading_below);
+    let mut table_text = para_style(ids::TABLE_TEXT, "表格文字").line_spacing(exact(st.body_pt, st.table_line_spacing));
+    if st.table_font != st.body_font {
+        table_text = table_text.fonts(role_fonts(st.table_font));
+    }
     let styles = [
         para_style(ids::BODY, "Body Text").align(AlignmentType::Both).indent(None, first_line, None, None),
         para_style(ids::PLAIN, "No Indent"),
-        display_style(ids::TITLE, "Title", st::TITLE_PT),
-        display_style(ids::SUBTITLE, "Subtitle", st::SUBTITLE_PT),
+        display_style(st, ids::TITLE, "Title", st.title_pt),
+        display_style(st, ids::SUBTITLE, "Subtitle", st.subtitle_pt),
         para_style(ids::CENTER, "Cover Line")
-            .size(half_points(st::COVER_PT))
+            .size(half_points(st.cover_pt))
             .align(AlignmentType::Center)
-            .line_spacing(lines(st::COVER_PT)),
-        para_style(ids::CAPTION, "Form Caption").size(small).line_spacing(lines(st::SMALL_PT)),
-        para_style(ids::NOTE, "Table Note").size(small).line_spacing(lines(st::SMALL_PT)),
-        para_style(ids::TABLE_TEXT, "表格文字").line_spacing(exact(st::BODY_PT, st::TABLE_LINE_SPACING)),
-        display_style(ids::TOC_HEADING, "TOC Heading", st::HEADING_PT[0])
-            .line_spacing(lines(st::HEADING_PT[0]).after(toc_title_after)),
+            .line_spacing(lines(st, st.cover_pt)),
+        para_style(ids::CAPTION, "Form Caption").size(small).line_spacing(lines(st, st.small_pt)),
+        para_style(ids::NOTE, "Table Note").size(small).line_spacing(lines(st, st.small_pt)),
+        table_text,
+        display_style(st, ids::TOC_HEADING, "TOC Heading", st.heading_pt[0])
+            .line_spacing(lines(st, st.heading_pt[0]).after(toc_title_after)),
     ];
     for s in styles {
         d = d.add_style(s);
     }
     for level in 1..=4u8 {
-        let outline = heading_look(&heading_style(level, true), &format!("heading {level}"), level);
-        let minor = heading_look(&heading_style(level, false), &format!("Minor Heading {level}"), level);
-        d = d.add_style(outline.outline_lvl(usize::from(level) - 1)).add_style(minor).add_style(toc_entry_style(level));
+        let outline = heading_look(st, &heading_style(level, true), &format!("heading {level}"), level);
+        let minor = heading_look(st, &heading_style(level, false), &format!("Minor Heading {level}"), level);
+        d = d.add_style(outline.outline_lvl(usize::from(level) - 1)).add_style(minor).add_style(toc_entry_style(st, level));
     }
-    let body = lines(st::BODY_PT).before(0).after(0);
-    d.default_fonts(serif()).default_size(half_points(st::BODY_PT)).default_line_spacing(body)
+    let body = lines(st, st.body_pt).before(0).after(0);
+    d.default_fonts(role_fonts(st.body_font)).default_size(half_points(st.body_pt)).default_line_spacing(body)
 }
 
 fn alignment(a: Align) -> AlignmentType {
@@ -518,6 +558,8 @@ fn bookmark_id(block: usize) -> usize {
 /// The walk over the tree: a docx-rs document plus what the current position needs.
 struct Writer<'a> {
     doc: &'a Document,
+    /// The document's house style.
+    st: &'static Style,
     out: Docx,
     /// Orientation of the current section.
     landscape: bool,
@@ -561,7 +603,8 @@ impl<'a> Writer<'a> {
         }
         Writer {
             doc,
-            out: add_styles(Docx::new()),
+            st: doc.meta.style(),
+            out: add_styles(Docx::new(), doc.meta.style()),
             landscape: false,
             section_empty: true,
             page_break: false,
@@ -585,7 +628,7 @@ impl<'a> Writer<'a> {
 
     /// Ends the current section with a paragraph carrying its properties.
     fn end_section(&mut self) {
-        let end = spacer().section_property(section(self.landscape, self.furniture()));
+        let end = spacer().section_property(section(self.st, self.landscape, self.furniture()));
         self.page_break = false;
         self.push(end);
         self.section_empty = true;
@@ -622,7 +665,7 @@ impl<'a> Writer<'a> {
     /// A caption line in three parts: a centre tab at half the text width and a right tab at
     /// its end, so the unit stays flush with the margin whatever the name's length.
     fn spread(&mut self, left: &str, center: &str, right: &str) {
-        let w = text_width(self.landscape) as usize;
+        let w = text_width(self.st, self.landscape) as usize;
         let p = Paragraph::new()
             .style(ids::CAPTION)
             .add_tab(Tab::new().val(TabValueType::Center).pos(w / 2))
@@ -682,7 +725,7 @@ impl<'a> Writer<'a> {
         if self.after_table || self.page_break {
             self.push(spacer());
         }
-        let table = table(t, text_width(self.landscape))?;
+        let table = table(self.st, t, text_width(self.st, self.landscape))?;
         self.table_sizes.insert(t.font_size);
         self.header_rows.push(usize::from(t.header_rows).min(t.rows.len()));
         self.out = std::mem::take(&mut self.out).add_table(table);
@@ -757,7 +800,7 @@ impl<'a> Writer<'a> {
         // Without every page number, Word is asked to refresh the field when it opens the file.
         let dirty = entries.iter().any(|e| e.page.is_none());
         let tab =
-            Tab::new().val(TabValueType::Right).leader(TabLeaderType::Dot).pos(text_width(self.landscape) as usize);
+            Tab::new().val(TabValueType::Right).leader(TabLeaderType::Dot).pos(text_width(self.st, self.landscape) as usize);
         if entries.is_empty() {
             let p = Paragraph::new().style(&toc_style(1));
             self.push(field(p, &instr, "", Look::default()));
@@ -784,17 +827,27 @@ impl<'a> Writer<'a> {
         for id in open {
             self.out = self.out.add_bookmark_end(id);
         }
-        let (w, h) = page_size(self.landscape);
+        let st = self.st;
+        let (w, h) = page_size(st, self.landscape);
         // Header and footer first: the section references above assume `rIdHeader1` and
         // `rIdFooter1`.
         let mut d = self.out;
-        for &size in self.table_sizes.iter().filter(|&&s| s != st::BODY_PT) {
-            d = d.add_style(table_text_style(size));
+        for &size in self.table_sizes.iter().filter(|&&s| s != st.body_pt) {
+            d = d.add_style(table_text_style(st, size));
         }
+        // Registered in the order the section references count on: default header and
+        // footer first (`rIdHeader1`, `rIdFooter1`), the even pages' second.
         if self.doc.meta.draft {
-            d = d.header(draft_header());
+            d = d.header(draft_header(st));
         }
-        d = d.footer(page_footer()).page_size(w, h).page_margin(page_margin(self.landscape));
+        d = d.footer(page_footer(st, true));
+        if odd_and_even(st) {
+            if self.doc.meta.draft {
+                d = d.even_header(draft_header(st));
+            }
+            d = d.even_footer(page_footer(st, false));
+        }
+        d = d.page_size(w, h).page_margin(page_margin(st, self.landscape));
         if self.landscape {
             d = d.page_orient(PageOrientationType::Landscape);
         }
@@ -908,10 +961,10 @@ fn toc_link(e: &TocEntry) -> Hyperlink {
 // Tables
 // ---------------------------------------------------------------------------------------
 
-/// Border of every cell: single line, [`st::TABLE_RULE_PT`] wide (`w:sz` is in eighths of a
+/// Border of every cell: single line, [`Style::table_rule_pt`] wide (`w:sz` is in eighths of a
 /// point).
-fn borders() -> TableBorders {
-    let eighths = (st::TABLE_RULE_PT * 8.0).round() as usize;
+fn borders(st: &Style) -> TableBorders {
+    let eighths = (st.table_rule_pt * 8.0).round() as usize;
     let line = |p| TableBorder::new(p).border_type(BorderType::Single).size(eighths).color("000000");
     TableBorders::with_empty()
         .set(line(TableBorderPosition::Top))
@@ -995,7 +1048,7 @@ fn slots(t: &TreeTable) -> Result<Vec<Vec<Slot<'_>>>, DocxError> {
 }
 
 /// A table as the forms draw it, `width` twips wide.
-fn table(t: &TreeTable, width: u32) -> Result<Table, DocxError> {
+fn table(st: &Style, t: &TreeTable, width: u32) -> Result<Table, DocxError> {
     if t.widths.is_empty() {
         return Err(DocxError("a table without columns".into()));
     }
@@ -1004,12 +1057,12 @@ fn table(t: &TreeTable, width: u32) -> Result<Table, DocxError> {
     // A row stays on the page of the next one when it is a header row (no header alone at
     // the foot of a page), a row span goes on into the next row (as the PDF keeps merged
     // cells whole, unless the cell may break), or the table is small enough to be kept whole
-    // ([`st::WHOLE_TABLE_ROWS`]): Word and LibreOffice keep rows together through
+    // ([`Style::whole_table_rows`]): Word and LibreOffice keep rows together through
     // `keepNext` on their paragraphs.
     let header_rows = usize::from(t.header_rows);
     // A row with a cell too long for a page may break, and its table is not kept whole.
     let long: Vec<bool> = (0..grid_rows.len()).map(|r| t.rows.get(r).is_some_and(|row| row.iter().any(Cell::is_long))).collect();
-    let whole = grid_rows.len() <= st::WHOLE_TABLE_ROWS && !long.contains(&true);
+    let whole = grid_rows.len() <= st.whole_table_rows && !long.contains(&true);
     let keep: Vec<bool> = (0..grid_rows.len())
         .map(|r| {
             let spanned =
@@ -1032,7 +1085,7 @@ fn table(t: &TreeTable, width: u32) -> Result<Table, DocxError> {
                     };
                     let w = cols[col..col + n].iter().sum();
                     col += n;
-                    table_cell(&slot, w, t.font_size, keep)
+                    table_cell(st, &slot, w, t.font_size, keep)
                 })
                 .collect();
             // Rows never break across pages (as in the PDF), unless too long for one; header rows are marked to
@@ -1046,19 +1099,19 @@ fn table(t: &TreeTable, width: u32) -> Result<Table, DocxError> {
         })
         .collect();
     // Cell padding as in the PDF; top and bottom less half a rule, which LibreOffice and
-    // Word add to every row (see [`st::TABLE_RULE_PT`]).
-    let x = twentieths(st::CELL_INSET_X_PT) as usize;
-    let y = twentieths(st::CELL_INSET_Y_PT - st::TABLE_RULE_PT / 2.0) as usize;
+    // Word add to every row (see [`Style::table_rule_pt`]).
+    let x = twentieths(st.cell_inset_x_pt) as usize;
+    let y = twentieths(st.cell_inset_y_pt - st.table_rule_pt / 2.0) as usize;
     Ok(Table::new(rows)
         .set_grid(cols)
         .layout(TableLayoutType::Fixed)
         .width(width as usize, WidthType::Dxa)
-        .set_borders(borders())
+        .set_borders(borders(st))
         .margins(TableCellMargins::new().margin(y, x, y, x)))
 }
 
 /// One grid cell `width` twips wide; `keep_next` keeps its row with the next one.
-fn table_cell(slot: &Slot<'_>, width: usize, size: u8, keep_next: bool) -> TableCell {
+fn table_cell(st: &Style, slot: &Slot<'_>, width: usize, size: u8, keep_next: bool) -> TableCell {
     // Size and line pitch come from the named style of the table's size, not the runs.
     let look = Look::default();
     let base = |cols: usize| {
@@ -1070,7 +1123,7 @@ fn table_cell(slot: &Slot<'_>, width: usize, size: u8, keep_next: bool) -> Table
         }
     };
     let empty = || {
-        let p = Paragraph::new().style(&table_style(size));
+        let p = Paragraph::new().style(&table_style(st, size));
         if keep_next {
             p.keep_next(true)
         } else {
@@ -1097,17 +1150,32 @@ fn table_cell(slot: &Slot<'_>, width: usize, size: u8, keep_next: bool) -> Table
 // Header and footer
 // ---------------------------------------------------------------------------------------
 
-/// The footer of every section: the page number, centred.
-fn page_footer() -> Footer {
-    let look = Look { size: Some(st::SMALL_PT), ..Look::default() };
-    let p = Paragraph::new().style(ids::PLAIN).align(AlignmentType::Center);
-    Footer::new().add_paragraph(field(p, " PAGE ", "1", look))
+/// The footer of every section: the page number, centred, or (GB/T 9704) "— N —" at the
+/// outer edge one character in: the default footer (`odd`) right, the even pages' left.
+fn page_footer(st: &Style, odd: bool) -> Footer {
+    let mut look = Look { size: Some(st.page_number_pt), ..Look::default() };
+    let p = Paragraph::new().style(ids::PLAIN);
+    let p = match st.page_number {
+        PageNumber::Centered => field(p.align(AlignmentType::Center), " PAGE ", "1", look),
+        PageNumber::OuterDashes => {
+            look.role = Some(FontRole::Serif);
+            let indent = Some(i32::from(st.page_number_pt) * 20);
+            let p = if odd {
+                p.align(AlignmentType::Right).indent(None, None, indent, None)
+            } else {
+                p.align(AlignmentType::Left).indent(indent, None, None, None)
+            };
+            let p = p.add_run(text_run("— ", look));
+            field(p, " PAGE ", "1", look).add_run(text_run(" —", look))
+        }
+    };
+    Footer::new().add_paragraph(p)
 }
 
 /// The header of every section of a draft: the 仅供内部审核 mark in light grey.
-fn draft_header() -> Header {
-    let look = Look { strong: true, size: Some(st::SMALL_PT + 2), color: Some("A6A6A6") };
-    let p = Paragraph::new().style(ids::PLAIN).align(AlignmentType::Center).add_run(text_run(st::DRAFT_MARK, look));
+fn draft_header(st: &Style) -> Header {
+    let look = Look { strong: true, size: Some(st.small_pt + 2), color: Some("A6A6A6"), role: None };
+    let p = Paragraph::new().style(ids::PLAIN).align(AlignmentType::Center).add_run(text_run(DRAFT_MARK, look));
     Header::new().add_paragraph(p)
 }
 
@@ -1155,8 +1223,8 @@ fn finish(mut x: XMLDocx, meta: &Meta, header_rows: &[usize]) -> XMLDocx {
     x.document = renumber_para_ids(&document, &mut para_id).into_bytes();
     let styles = without_empty(&schema_order(&paragraph_defaults(&utf8(&x.styles))), "w:pPr", "w:rPr");
     let styles = default_language(&default_paragraph_style(&styles, ids::NORMAL));
-    x.styles = first_line_chars(&styles, ids::BODY, u16::from(st::INDENT_CHARS) * 100).into_bytes();
-    x.font_table = FONT_TABLE.as_bytes().to_vec();
+    x.styles = first_line_chars(&styles, ids::BODY, u16::from(meta.style().indent_chars) * 100).into_bytes();
+    x.font_table = font_table(meta.style()).into_bytes();
     x.settings = schema_order(&utf8(&x.settings)).into_bytes();
     for part in x.headers.iter_mut().chain(x.footers.iter_mut()) {
         *part = renumber_para_ids(&schema_order(&utf8(part)), &mut para_id).into_bytes();
@@ -1203,7 +1271,8 @@ const ORDERS: &[(&str, &[&str])] = &[
         "tblCaption", "tblDescription", "tblPrChange",
     ]),
     // The subset of CT_Settings that docx-rs writes (it puts `defaultTabStop` first).
-    ("w:settings", &["zoom", "defaultTabStop", "evenAndOddHeaders", "compat", "docVars"]),
+    // (`embedTrueTypeFonts`: `crate::write::docx_fonts`.)
+    ("w:settings", &["zoom", "embedTrueTypeFonts", "defaultTabStop", "evenAndOddHeaders", "compat", "docVars"]),
 ];
 
 /// Workaround: docx-rs writes the children of `w:pPr` (its `w:rPr` first), `w:rPr`
@@ -1404,6 +1473,24 @@ pub const FONT_TABLE: &str = concat!(
     r#"</w:fonts>"#
 );
 
+/// The 仿宋 and 楷体 entries of the font table (GB2312 character set, PANOSE as Word writes
+/// them for FangSong and KaiTi).
+const FONT_TABLE_FANG_KAI: &str = concat!(
+    r#"<w:font w:name="仿宋"><w:altName w:val="FangSong" /><w:panose1 w:val="02010609060101010101" /><w:charset w:val="86" /><w:family w:val="modern" /><w:pitch w:val="fixed" /></w:font>"#,
+    r#"<w:font w:name="楷体"><w:altName w:val="KaiTi" /><w:panose1 w:val="02010609060101010101" /><w:charset w:val="86" /><w:family w:val="modern" /><w:pitch w:val="fixed" /></w:font>"#,
+);
+
+/// The font table of a document in house style `st`: [`FONT_TABLE`], with 仿宋 and 楷体
+/// where the style uses them.
+fn font_table(st: &Style) -> String {
+    let uses = |r: FontRole| st.body_font == r || st.table_font == r || st.heading_font.contains(&r);
+    if uses(FontRole::Fang) || uses(FontRole::Kai) {
+        FONT_TABLE.replacen("</w:fonts>", &format!("{FONT_TABLE_FANG_KAI}</w:fonts>"), 1)
+    } else {
+        FONT_TABLE.to_string()
+    }
+}
+
 /// Workaround: docx-rs writes `w:type="dxa"` on `w:gridCol`, which has only `w:w`.
 pub fn grid_col_width_only(xml: &str) -> String {
     let mut out = String::with_capacity(xml.len());
@@ -1592,12 +1679,6 @@ pub fn without_override(types: &str, part: &str) -> String {
 /// timestamp (1980-01-01 00:00) on every entry and fixed permissions, so the bytes depend
 /// on the document only; the theme is added and unreferenced parts are left out.
 pub fn pack(x: XMLDocx) -> zip::result::ZipResult<Vec<u8>> {
-    use std::io::Write as _;
-    use zip::write::SimpleFileOptions;
-    let options = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip::DateTime::default())
-        .unix_permissions(0o644);
     let rels = with_theme_relationship(&utf8(&x.document_rels));
     // Parts of the main document only when its relationships name them (docx-rs always
     // builds comments, numbering and footnotes, mostly unreferenced).
@@ -1639,6 +1720,18 @@ pub fn pack(x: XMLDocx) -> zip::result::ZipResult<Vec<u8>> {
             parts.push((format!("word/_rels/footer{}.xml.rels", i + 1), r));
         }
     }
+    pack_parts(parts.iter().map(|(name, bytes)| (name.as_str(), *bytes)))
+}
+
+/// The package of `parts` (name, bytes) in their order: deflated, the zip format's earliest
+/// timestamp on every entry, fixed permissions ([`pack`]).
+pub fn pack_parts<'a>(parts: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> zip::result::ZipResult<Vec<u8>> {
+    use std::io::Write as _;
+    use zip::write::SimpleFileOptions;
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644);
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, bytes) in parts {
         zip.start_file(name, options)?;
@@ -1661,6 +1754,9 @@ mod tests {
             draft: false,
             serif: String::new(),
             sans: String::new(),
+            fang: String::new(),
+            kai: String::new(),
+            house_style: Default::default(),
         }
     }
 
@@ -1831,9 +1927,9 @@ mod tests {
     #[test]
     fn sections_reference_footer_and_draft_header() {
         let all = Furniture { draft: true, footer: true, restart: true };
-        let xml = utf8(&Paragraph::new().section_property(section(true, all)).build());
+        let xml = utf8(&Paragraph::new().section_property(section(&crate::write::style::STANDARD, true, all)).build());
         assert!(xml.contains(r#"<w:pgNumType w:start="1""#), "{xml}");
-        let front = utf8(&Paragraph::new().section_property(section(false, Furniture::default())).build());
+        let front = utf8(&Paragraph::new().section_property(section(&crate::write::style::STANDARD, false, Furniture::default())).build());
         assert!(!front.contains("footerReference") && !front.contains("pgNumType"), "{front}");
         assert!(xml.contains(r#"w:footerReference w:type="default" r:id="rIdFooter1""#), "{xml}");
         assert!(xml.contains(r#"w:headerReference w:type="default" r:id="rIdHeader1""#), "{xml}");

@@ -3,5 +3,7 @@
 
 pub mod style;
 pub mod pdf;
+pub mod font_cache;
 pub mod typst;
 pub mod docx;
+pub mod docx_fonts;

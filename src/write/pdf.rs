@@ -4,6 +4,7 @@
 //! other file, and `today()` from the data.
 
 use crate::doc::{Block, Document, HeadingPages, Meta};
+use crate::write::style::{self, HouseStyle};
 use rayon::prelude::*;
 use std::fmt;
 use std::fmt::Write as _;
@@ -19,8 +20,80 @@ use typst::utils::{LazyHash, PicoStr};
 use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
 
-const SERIF: &[u8] = include_bytes!("../../fonts/NotoSerifCJKsc-Regular-subset.otf");
-const SANS: &[u8] = include_bytes!("../../fonts/NotoSansCJKsc-Bold-subset.otf");
+/// A bundled font: its role's default family, its compressed bytes and their key (a hash
+/// `build.rs` computes, naming the font in [`crate::write::font_cache`]).
+struct Bundled {
+    family: &'static str,
+    packed: &'static [u8],
+    key: &'static str,
+}
+
+/// The bundled fonts, zstd-compressed (`scripts/subset-fonts.sh`): compressed, the four fit
+/// a binary under 60 MB. Each is decompressed once per process, on first use. The first two
+/// (宋体, 黑体) are in every font set, the others only where a document's family list names
+/// them (the gbt9704 house style), so a document of the standard style lays out exactly as
+/// before they were bundled. (A `static`, not a `const`: a constant's bytes would be copied
+/// into the binary at each use.)
+static BUNDLED: [Bundled; 4] = [
+    Bundled {
+        family: style::DEFAULT_SERIF,
+        packed: include_bytes!("../../fonts/NotoSerifCJKsc-Regular-subset.otf.zst"),
+        key: env!("JUESUAN_FONT_KEY_NotoSerifCJKsc_Regular_subset"),
+    },
+    Bundled {
+        family: style::DEFAULT_SANS,
+        packed: include_bytes!("../../fonts/NotoSansCJKsc-Bold-subset.otf.zst"),
+        key: env!("JUESUAN_FONT_KEY_NotoSansCJKsc_Bold_subset"),
+    },
+    Bundled {
+        family: style::DEFAULT_FANG,
+        packed: include_bytes!("../../fonts/FandolFang-Regular-subset.otf.zst"),
+        key: env!("JUESUAN_FONT_KEY_FandolFang_Regular_subset"),
+    },
+    Bundled {
+        family: style::DEFAULT_KAI,
+        packed: include_bytes!("../../fonts/FandolKai-Regular-subset.otf.zst"),
+        key: env!("JUESUAN_FONT_KEY_FandolKai_Regular_subset"),
+    },
+];
+
+/// The bytes of bundled font `i`, decompressed on first use.
+fn bundled_bytes(i: usize) -> Bytes {
+    static CELLS: [OnceLock<Bytes>; 4] = [const { OnceLock::new() }; 4];
+    CELLS[i]
+        .get_or_init(|| {
+            let b = &BUNDLED[i];
+            if let Some(font) = crate::write::font_cache::read(b.key) {
+                return Bytes::new(font);
+            }
+            // The bytes are the binary's own, checked by a test: a failure here is a broken build.
+            match zstd::stream::decode_all(b.packed) {
+                Ok(font) => {
+                    let font = Bytes::new(font);
+                    crate::write::font_cache::write(b.key, font.clone());
+                    font
+                }
+                Err(e) => panic!("bundled font {}: {e}", b.family),
+            }
+        })
+        .clone()
+}
+
+/// The uncompressed bytes of the bundled font of `family`, if one is bundled (for embedding
+/// in a DOCX).
+pub fn bundled_font(family: &str) -> Option<Bytes> {
+    BUNDLED.iter().position(|b| b.family == family).map(bundled_bytes)
+}
+
+/// Starts decompressing the fonts every PDF needs on other threads, so that they are ready
+/// when the first layout starts (while the data is loaded and rendered); `cache`: the folder
+/// that keeps them decompressed between runs (inside the output folder).
+pub fn prefetch_fonts(cache: &std::path::Path) {
+    crate::write::font_cache::use_dir(cache);
+    for i in 0..2 {
+        std::thread::spawn(move || bundled_bytes(i));
+    }
+}
 
 /// Fonts available to Typst, parsed once and shared by every compilation.
 pub struct FontSet {
@@ -29,9 +102,15 @@ pub struct FontSet {
 }
 
 impl FontSet {
-    /// The fonts shipped in the binary.
+    /// The fonts of every document shipped in the binary (宋体 and 黑体 roles).
     pub fn embedded() -> FontSet {
-        let fonts: Vec<Font> = [SERIF, SANS].iter().flat_map(|d| Font::iter(Bytes::new(*d))).collect();
+        FontSet::bundled(&[])
+    }
+
+    /// The bundled fonts of the 宋体 and 黑体 roles, and those of `families` (仿宋, 楷体).
+    fn bundled(families: &[String]) -> FontSet {
+        let wanted = |i: usize| i < 2 || families.iter().any(|f| f == BUNDLED[i].family);
+        let fonts: Vec<Font> = (0..BUNDLED.len()).filter(|&i| wanted(i)).flat_map(|i| Font::iter(bundled_bytes(i))).collect();
         FontSet { book: LazyHash::new(FontBook::from_fonts(&fonts)), fonts }
     }
 
@@ -44,7 +123,7 @@ impl FontSet {
     /// The embedded fonts plus faces of the `families` found among the system fonts and in
     /// `dirs` (so an office with 仿宋_GB2312 installed can name it in department.yaml).
     pub fn with_families(families: &[String], dirs: &[PathBuf]) -> FontSet {
-        let mut set = FontSet::embedded();
+        let mut set = FontSet::bundled(families);
         let known: Vec<String> = set.fonts.iter().map(|f| f.info().family.clone()).collect();
         let wanted: Vec<&String> = families.iter().filter(|f| !known.contains(f)).collect();
         if wanted.is_empty() && dirs.is_empty() {
@@ -100,8 +179,8 @@ impl World for MemoryWorld<'_> {
     fn source(&self, id: FileId) -> FileResult<Source> {
         if id == self.main.id() {
             Ok(self.main.clone())
-        } else if id == style_source().id() {
-            Ok(style_source().clone())
+        } else if let Some(style) = style_source_by_id(id) {
+            Ok(style.clone())
         } else {
             Err(FileError::AccessDenied)
         }
@@ -139,13 +218,26 @@ fn file_id(path: &str) -> FileId {
     FileId::new(RootedPath::new(VirtualRoot::Project, path))
 }
 
-/// The style module that runs of pages import ([`crate::write::typst::STYLE_MODULE`]),
-/// parsed once per process; Typst memoizes its evaluation across the runs.
-fn style_source() -> &'static Source {
-    static STYLE: OnceLock<Source> = OnceLock::new();
-    STYLE.get_or_init(|| {
-        Source::new(file_id(crate::write::typst::STYLE_MODULE), crate::write::typst::style_module())
+/// The style module of house style `h` that runs of pages import
+/// ([`crate::write::typst::style_module_path`]), parsed once per process; Typst memoizes its
+/// evaluation across the runs.
+fn style_source(h: HouseStyle) -> &'static Source {
+    static STYLES: [OnceLock<Source>; 2] = [const { OnceLock::new() }; 2];
+    let i = match h {
+        HouseStyle::Standard => 0,
+        HouseStyle::Gbt9704 => 1,
+    };
+    STYLES[i].get_or_init(|| {
+        Source::new(file_id(crate::write::typst::style_module_path(h)), crate::write::typst::style_module(h.style()))
     })
+}
+
+/// The style module a source imports by `id`, if `id` is one.
+fn style_source_by_id(id: FileId) -> Option<&'static Source> {
+    [HouseStyle::Standard, HouseStyle::Gbt9704]
+        .into_iter()
+        .find(|h| file_id(crate::write::typst::style_module_path(*h)) == id)
+        .map(style_source)
 }
 
 /// Lays out `source`; `date` (YYYY-MM-DD from the data) answers `datetime.today()`.
@@ -433,4 +525,21 @@ fn heading_page(laid: &PagedDocument, i: usize) -> Option<u32> {
     let label = Label::new(PicoStr::intern(&crate::write::typst::heading_label(i)))?;
     let location = introspector.query_label(label).ok()?.location()?;
     u32::try_from(introspector.page(location)?.get()).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each bundled font decompresses to one face whose family is its role's default name
+    /// (what department.yaml's `fonts:` and the Typst writer name).
+    #[test]
+    fn bundled_fonts_decompress_to_their_role_families() {
+        for (i, b) in BUNDLED.iter().enumerate() {
+            let fonts: Vec<Font> = Font::iter(bundled_bytes(i)).collect();
+            assert_eq!(fonts.len(), 1, "{}", b.family);
+            assert_eq!(fonts[0].info().family, b.family);
+        }
+        assert!(bundled_font(style::DEFAULT_KAI).is_some() && bundled_font("SimSun").is_none());
+    }
 }
