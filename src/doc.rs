@@ -125,6 +125,12 @@ pub struct Cell {
 /// `LXKFQ2024ZFCG000012345678` would otherwise run over the next columns.
 pub const LONG_TOKEN_CHARS: usize = 16;
 
+/// A character of a token in the sense of [`LONG_TOKEN_CHARS`]: not a space, and not CJK
+/// (which a line may break after anywhere).
+pub fn is_token_char(c: char) -> bool {
+    !c.is_whitespace() && (c as u32) < 0x2E80
+}
+
 /// A cell longer than this (in bytes) may break across pages, and its table is never kept
 /// whole: a row kept on one page would run off it. A form's cell is a few words.
 pub const LONG_CELL_BYTES: usize = 1500;
@@ -302,6 +308,8 @@ impl Table {
     /// more each column's longest text would take. A column that nothing fills is only as
     /// wide as its header needs in three lines. Cells spanning columns count for nothing.
     /// The widths stay relative (hundredths of an em), so both writers draw the same grid.
+    /// The `f32`s here are typographic measures (ems of text), never money: amounts reach
+    /// the tree as printed strings (`crate::money`).
     pub fn fit_widths(&mut self, width: f32) {
         /// Cell padding and a margin for fonts that set a little wider, in ems.
         const PAD: f32 = 1.2;

@@ -294,14 +294,13 @@ fn read_projects(dir: &Path, display: &str) -> Vec<ProjectRead> {
         .collect();
     let total = total.into_inner();
     if total > MAX_PROJECT_BYTES {
-        return fault(format!(
+        let msg = format!(
             "{} project files hold {total} bytes; a department may hold at most {MAX_PROJECT_BYTES} bytes ({} MiB) of them",
             files.len(),
             MAX_PROJECT_BYTES >> 20
-        ))
-        .into_iter()
-        .map(|(k, e)| (k, e.map_err(|d| d.with_hint("split the department, or move out files that do not belong in projects/"))))
-        .collect();
+        );
+        let error = Diagnostic::file_error(shown.as_str(), msg).with_hint("split the department, or move out files that do not belong in projects/");
+        return vec![("projects".to_string(), Err(error))];
     }
     read
 }

@@ -47,13 +47,13 @@ static PENDING: std::sync::Mutex<Vec<(&'static str, typst::foundations::Bytes)>>
 
 /// Notes `font` to be kept under `key` once the run has written its outputs: a run that
 /// writes nothing (input refused) leaves nothing in the output folder.
-pub fn write(key: &'static str, font: typst::foundations::Bytes) {
+pub fn remember(key: &'static str, font: typst::foundations::Bytes) {
     if dir().is_some() {
         PENDING.lock().unwrap_or_else(|p| p.into_inner()).push((key, font));
     }
 }
 
-/// Keeps the fonts noted by [`write`] (each written whole under a temporary name, then
+/// Keeps the fonts noted by [`remember`] (each written whole under a temporary name, then
 /// renamed; a failure is ignored).
 pub fn keep_pending() {
     let pending = std::mem::take(&mut *PENDING.lock().unwrap_or_else(|p| p.into_inner()));

@@ -70,7 +70,7 @@ fn bundled_bytes(i: usize) -> Bytes {
             match zstd::stream::decode_all(b.packed) {
                 Ok(font) => {
                     let font = Bytes::new(font);
-                    crate::write::font_cache::write(b.key, font.clone());
+                    crate::write::font_cache::remember(b.key, font.clone());
                     font
                 }
                 Err(e) => panic!("bundled font {}: {e}", b.family),

@@ -60,7 +60,7 @@ fn breakable(s: &str, long: usize) -> String {
         token.clear();
     };
     for c in s.chars() {
-        if c.is_whitespace() || c as u32 >= 0x2E80 {
+        if !crate::doc::is_token_char(c) {
             flush_token(&mut token, &mut plain, &mut out);
             plain.push(c);
         } else {
@@ -79,7 +79,7 @@ fn breakable(s: &str, long: usize) -> String {
 fn text_expr(s: &str, long: usize) -> String {
     let mut run = 0;
     let has_long = s.chars().any(|c| {
-        run = if c.is_whitespace() || c as u32 >= 0x2E80 { 0 } else { run + 1 };
+        run = if crate::doc::is_token_char(c) { run + 1 } else { 0 };
         run > long
     });
     if has_long {
