@@ -16,7 +16,11 @@ fn main() {
     if target == "x86_64-unknown-linux-gnu" {
         println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
         println!("cargo:rustc-link-arg-bins=-Wl,--icf=all");
-        println!("cargo:rustc-link-arg-bins=-Wl,--strip-all");
+        // `JUESUAN_KEEP_SYMBOLS=1 cargo build --release` keeps the symbols, for `perf`.
+        println!("cargo:rerun-if-env-changed=JUESUAN_KEEP_SYMBOLS");
+        if std::env::var_os("JUESUAN_KEEP_SYMBOLS").is_none() {
+            println!("cargo:rustc-link-arg-bins=-Wl,--strip-all");
+        }
     }
     println!("cargo:rerun-if-changed=fonts");
     let mut files: Vec<_> = std::fs::read_dir("fonts").expect("fonts/").flatten().map(|e| e.path()).collect();

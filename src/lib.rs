@@ -11,6 +11,7 @@ pub mod diag;
 pub mod forms;
 pub mod layout;
 pub mod load;
+pub mod yaml;
 pub mod model;
 pub mod money;
 pub mod source;

@@ -285,7 +285,7 @@ fn read_projects(dir: &Path, display: &str) -> Vec<ProjectRead> {
                 return (key, Err(Diagnostic::file_error(name, "not read: over the cap")));
             }
             let read = read_data(&path, &name, &root).and_then(|text| {
-                let (mut p, map) = parse_yaml::<Project>(&name, &text)?;
+                let (mut p, map) = parse_yaml_once::<Project>(&name, &text)?;
                 p.file_key = key.clone();
                 Ok((p, map))
             });
@@ -367,9 +367,35 @@ fn read_text_in(path: &Path, name: &str, root: Option<(&Path, &str)>) -> Result<
 /// Deserialises `text`, turning serde's error into a located diagnostic; with the file's
 /// source map (made by the precheck's pass over the events).
 pub fn parse_yaml<T: DeserializeOwned>(name: &str, text: &str) -> Result<(T, SourceMap), Diagnostic> {
-    let map = precheck_yaml(name, text)?;
+    let (map, _) = precheck_yaml(name, text)?;
     let value = serde_yaml::from_str::<T>(text).map_err(|e| yaml_error(name, text, &e))?;
     Ok((value, map))
+}
+
+/// [`parse_yaml`] in one pass, for the files a department has thousands of (its projects):
+/// the value is built from the precheck's events ([`crate::yaml::from_events`]); where that
+/// gives up (tags, aliases, unusual number forms, and every error), serde_norway reads the
+/// text again and its result and messages stand. (Only there: each type read this way adds
+/// its own copy of the deserialiser to a binary that must stay under 60 MB.)
+pub fn parse_yaml_once<T: DeserializeOwned>(name: &str, text: &str) -> Result<(T, SourceMap), Diagnostic> {
+    let (map, events) = precheck_yaml(name, text)?;
+    if let Some(value) = events.filter(|_| single_pass()).and_then(|ev| crate::yaml::from_events::<T>(ev).ok()) {
+        return Ok((value, map));
+    }
+    let value = serde_yaml::from_str::<T>(text).map_err(|e| yaml_error(name, text, &e))?;
+    Ok((value, map))
+}
+
+static SINGLE_PASS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Whether [`parse_yaml`] builds values from the precheck's events (the default) or reads
+/// every file a second time with serde_norway; for the test that compares the two.
+pub fn set_single_pass(on: bool) {
+    SINGLE_PASS.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn single_pass() -> bool {
+    SINGLE_PASS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Deepest nesting of mappings and sequences accepted; the data format needs fewer than ten.
@@ -379,21 +405,23 @@ pub const MAX_NESTING: usize = 64;
 /// of its scalars plus one per node: aliases may save typing, not multiply the data.
 pub const MAX_EXPANDED_BYTES: u64 = 2 * MAX_FILE_BYTES;
 
-/// Rejects, before deserialising, what serde would accept or chew on for too long: a file
-/// without any content (serde would take it for a mapping of defaults), a key written twice
-/// in one mapping (serde would keep the last value of a code-keyed map without a word, and
-/// would report a doubled field at its mapping rather than at the key), nesting deeper than
-/// [`MAX_NESTING`] (the YAML deserialiser is quadratic in the depth), and aliases that expand
-/// beyond [`MAX_EXPANDED_BYTES`] ("billion laughs"; serde would expand them in memory).
-/// Syntax errors are left to serde's report. Returns the file's source map, indexed on the same pass.
 /// A Unicode noncharacter: U+FDD0–U+FDEF and the last two code points of every plane.
 fn is_noncharacter(c: char) -> bool {
     let u = c as u32;
     (0xFDD0..=0xFDEF).contains(&u) || u & 0xFFFE == 0xFFFE
 }
 
-fn precheck_yaml(name: &str, text: &str) -> Result<SourceMap, Diagnostic> {
+/// Rejects, before deserialising, what serde would accept or chew on for too long: a file
+/// without any content (serde would take it for a mapping of defaults), a key written twice
+/// in one mapping (serde would keep the last value of a code-keyed map without a word, and
+/// would report a doubled field at its mapping rather than at the key), nesting deeper than
+/// [`MAX_NESTING`] (the YAML deserialiser is quadratic in the depth), and aliases that expand
+/// beyond [`MAX_EXPANDED_BYTES`] ("billion laughs"; serde would expand them in memory).
+/// Syntax errors are left to serde's report. Returns the file's source map, indexed on the same
+/// pass, and the events (`None` after a syntax error), from which the value is then built.
+fn precheck_yaml<'t>(name: &str, text: &'t str) -> Result<(SourceMap, Option<Vec<saphyr_parser::Event<'t>>>), Diagnostic> {
     use saphyr_parser::{Event, Parser};
+    let mut events: Vec<Event<'t>> = Vec::new();
     let at = |line: usize, col: usize| Loc { file: name.into(), line, col };
     let too_deep = |loc: Loc| {
         Diagnostic::error(loc, format!("YAML nested more than {MAX_NESTING} levels deep"))
@@ -401,16 +429,16 @@ fn precheck_yaml(name: &str, text: &str) -> Result<SourceMap, Diagnostic> {
     };
     /// An open mapping or sequence: its anchor id, its expanded size so far and, for a
     /// mapping, the keys seen and whether the next node is a key.
-    struct Open {
+    struct Open<'t> {
         id: usize,
         size: u64,
-        keys: Option<(HashMap<String, (usize, usize)>, bool)>,
+        keys: Option<(KeySet<'t>, bool)>,
     }
     // Expanded size of each anchored node.
     let mut anchored: HashMap<usize, u64> = HashMap::new();
     // Text of each anchored scalar, for a key written as an alias.
     let mut anchored_text: HashMap<usize, String> = HashMap::new();
-    let mut open: Vec<Open> = Vec::new();
+    let mut open: Vec<Open<'t>> = Vec::new();
     let mut total = 0u64;
     let mut content = false;
     // Where the last event ended: the flow-nesting overflow below is reported before the
@@ -428,7 +456,7 @@ fn precheck_yaml(name: &str, text: &str) -> Result<SourceMap, Diagnostic> {
                     .unwrap_or((e.marker().line(), e.marker().col() + 1));
                 return Err(too_deep(at(line, col)));
             }
-            Err(_) => return Ok(map.finish(name)),
+            Err(_) => return Ok((map.finish(name), None)),
         };
         last_end = Some(span.end);
         map.event(&event, &span);
@@ -465,29 +493,29 @@ fn precheck_yaml(name: &str, text: &str) -> Result<SourceMap, Diagnostic> {
         if let Some((keys, want_key)) = open.last_mut().and_then(|o| o.keys.as_mut()).filter(|_| is_node) {
             if *want_key {
                 // A key written out, or an alias (`*k`) of an anchored scalar: the same key.
-                let key: Option<std::borrow::Cow<'_, str>> = match &event {
-                    Event::Scalar(key, ..) => Some(std::borrow::Cow::Borrowed(key.as_ref())),
+                let key: Option<std::borrow::Cow<'t, str>> = match &event {
+                    Event::Scalar(key, ..) => Some(key.clone()),
                     Event::Alias(id) => anchored_text.get(id).map(|k| std::borrow::Cow::Owned(k.clone())),
                     _ => None,
                 };
                 if let Some(key) = key {
                     let here = (span.start.line(), span.start.col() + 1);
-                    if let Some(&(l, c)) = keys.get(key.as_ref()) {
+                    if let Some((l, c)) = keys.get(&key) {
                         return Err(Diagnostic::error(
                             at(here.0, here.1),
                             format!("duplicate key `{key}` (first at line {l} column {c}); a key may appear once in a mapping"),
                         )
                         .with_hint("remove one of the two, or correct the key that was meant"));
                     }
-                    keys.insert(key.to_string(), here);
+                    keys.insert(key, here);
                 }
             }
             *want_key = !*want_key;
         }
-        match event {
-            Event::MappingStart(id, _) | Event::SequenceStart(id, _) => {
+        match &event {
+            &Event::MappingStart(id, _) | &Event::SequenceStart(id, _) => {
                 content = true;
-                let keys = matches!(event, Event::MappingStart(..)).then(|| (HashMap::new(), true));
+                let keys = matches!(event, Event::MappingStart(..)).then(|| (KeySet::default(), true));
                 open.push(Open { id, size: 1, keys });
                 if open.len() > MAX_NESTING {
                     return Err(too_deep(at(span.start.line(), span.start.col() + 1)));
@@ -503,20 +531,51 @@ fn precheck_yaml(name: &str, text: &str) -> Result<SourceMap, Diagnostic> {
             // An explicit document (`---`) with nothing in it is an empty scalar.
             Event::Scalar(value, _, id, _) => {
                 content |= !open.is_empty() || !value.is_empty();
-                if id != 0 {
-                    anchored.insert(id, size);
-                    anchored_text.insert(id, value.to_string());
+                if *id != 0 {
+                    anchored.insert(*id, size);
+                    anchored_text.insert(*id, value.to_string());
                 }
             }
             Event::Alias(..) => content = true,
             _ => {}
         }
+        events.push(event);
     }
     if content {
-        Ok(map.finish(name))
+        Ok((map.finish(name), Some(events)))
     } else {
         Err(Diagnostic::error(at(1, 1), "the file is empty; expected a mapping of keys")
             .with_hint("write the keys listed in docs/data-format.md (an empty 科目 table is `rows: []`)"))
+    }
+}
+
+/// The keys of one mapping with where each was written, for the duplicate-key check: a short
+/// list for the usual mapping of a few keys, a hash map past [`KeySet::LIST`] (a code-keyed
+/// map may have thousands). Keys borrow the file's text where the parser could.
+#[derive(Default)]
+struct KeySet<'t> {
+    list: Vec<(std::borrow::Cow<'t, str>, (usize, usize))>,
+    map: HashMap<std::borrow::Cow<'t, str>, (usize, usize)>,
+}
+
+impl<'t> KeySet<'t> {
+    const LIST: usize = 16;
+
+    fn get(&self, key: &str) -> Option<(usize, usize)> {
+        if self.map.is_empty() {
+            self.list.iter().find(|(k, _)| k == key).map(|&(_, at)| at)
+        } else {
+            self.map.get(key).copied()
+        }
+    }
+
+    fn insert(&mut self, key: std::borrow::Cow<'t, str>, at: (usize, usize)) {
+        if self.map.is_empty() && self.list.len() < Self::LIST {
+            self.list.push((key, at));
+            return;
+        }
+        self.map.extend(self.list.drain(..));
+        self.map.insert(key, at);
     }
 }
 

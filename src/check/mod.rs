@@ -9,6 +9,7 @@ use crate::source::Loc;
 use rust_decimal::Decimal;
 
 mod review;
+mod texts;
 
 /// Every rule of the checker: the forms' and the 情况说明's rules, then the reviewer's.
 pub fn rules() -> impl Iterator<Item = &'static (&'static str, &'static str)> {

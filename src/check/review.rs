@@ -342,63 +342,32 @@ fn operating(d: &Department, v: &View, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Every string of a serialised value with its path (`reasons.general_budget_by_class.201`).
-fn strings(v: &serde_json::Value, path: &mut String, f: &mut dyn FnMut(&str, &str)) {
-    match v {
-        serde_json::Value::String(s) => f(path, s),
-        serde_json::Value::Array(a) => {
-            for (i, x) in a.iter().enumerate() {
-                let n = path.len();
-                path.push_str(&format!("[{i}]"));
-                strings(x, path, f);
-                path.truncate(n);
-            }
+/// Calls `f` with every free text of one data file's value: (path, text). Names of 科目 and
+/// printed labels are not free text; project ids and dates neither.
+fn free_texts<T: serde::Serialize>(value: &T, f: &mut dyn FnMut(&str, &str)) {
+    super::texts::each_string(value, &mut |p, s| {
+        let skip = p.starts_with("printed") || p.ends_with(".printed") || p.contains(".printed.") || p == "id" || p == "date" || p == "layout" || p.starts_with("fonts");
+        if !skip {
+            f(p, s);
         }
-        serde_json::Value::Object(m) => {
-            for (k, x) in m {
-                let n = path.len();
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(k);
-                strings(x, path, f);
-                path.truncate(n);
-            }
-        }
-        _ => {}
-    }
+    });
 }
 
-/// Calls `f` with every free text of the department: (data file key, path, text). Names of
-/// 科目 and printed labels are not free text; project ids and dates neither. One file is
-/// serialised at a time and nothing is copied, so a department of 100,000 projects is walked
-/// in the memory of one.
-fn each_text(d: &Department, f: &mut dyn FnMut(&str, &str, &str)) {
-    let mut walk = |file: &str, v: serde_json::Value| {
-        strings(&v, &mut String::new(), &mut |p, s| {
-            let skip = p.starts_with("printed") || p.ends_with(".printed") || p.contains(".printed.") || p == "id" || p == "date" || p == "layout" || p.starts_with("fonts");
-            if !skip {
-                f(file, p, s);
-            }
-        });
-    };
-    if let Ok(v) = serde_json::to_value(&d.explanation) {
-        walk("explanation", v);
-    }
-    if let Ok(v) = serde_json::to_value(&d.info) {
-        walk("department", v);
-    }
-    for p in &d.projects {
-        if let Ok(v) = serde_json::to_value(p) {
-            walk(&p.file_key, v);
-        }
-    }
-}
-
-/// PL-YEAR and PL-RESIDUE over every free text.
+/// PL-YEAR and PL-RESIDUE over every free text: the department's files, then its projects
+/// (on every core; a department may have 100,000 of them).
 fn free_text(d: &Department, out: &mut Vec<Diagnostic>) {
+    use rayon::prelude::*;
+    out.extend(free_text_of(d, "explanation", &d.explanation));
+    out.extend(free_text_of(d, "department", &d.info));
+    let projects: Vec<Vec<Diagnostic>> = d.projects.par_iter().map(|p| free_text_of(d, &p.file_key, p)).collect();
+    out.extend(projects.into_iter().flatten());
+}
+
+/// PL-YEAR and PL-RESIDUE over the free texts of one data file.
+fn free_text_of<T: serde::Serialize>(d: &Department, file: &str, value: &T) -> Vec<Diagnostic> {
     let year = d.info.year;
-    each_text(d, &mut |file, path, text| {
+    let mut out = Vec::new();
+    free_texts(value, &mut |path, text| {
         for y in compared_years(text) {
             if y != year && y != year - 1 {
                 out.push(
@@ -416,6 +385,7 @@ fn free_text(d: &Department, out: &mut Vec<Diagnostic>) {
             out.push(note("PL-RESIDUE", loc(d, file, path), Severity::Warning, format!("{found}: “{}”", excerpt(text, found.split('“').nth(1).and_then(|s| s.split('”').next()).unwrap_or("")))));
         }
     });
+    out
 }
 
 /// Years compared with: “较2022年”, “比2022年”, “与2022年相比”, “同2022年”, “2022年同期”.
