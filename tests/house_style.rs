@@ -370,3 +370,81 @@ fn docx_embed_fonts_carries_the_bundled_fonts() {
     let z = zip::ZipArchive::new(f).unwrap();
     assert!(!z.file_names().any(|n| n.ends_with(".odttf")));
 }
+
+/// A Shanghai booklet in the gbt9704 style (its long 目录 entries wrap in 三号): built once.
+fn putuo_gb() -> &'static (tempfile::TempDir, PathBuf) {
+    static B: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    B.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("putuo");
+        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/putuo-planning-2024"), &dir);
+        let file = dir.join("department.yaml");
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, format!("{text}\nhouse_style: gbt9704\n")).unwrap();
+        let out = tmp.path().join("out");
+        build(&dir, &out);
+        (tmp, out)
+    })
+}
+
+/// The words of `page` grouped into lines (by their top), each sorted left to right.
+fn page_lines(page: &[Word]) -> Vec<Vec<Word>> {
+    let mut lines: Vec<Vec<Word>> = Vec::new();
+    let mut words = page.to_vec();
+    words.sort_by(|a, b| a.y0.total_cmp(&b.y0).then(a.x0.total_cmp(&b.x0)));
+    for w in words {
+        match lines.last_mut() {
+            Some(l) if (l[0].y0 - w.y0).abs() < 3.0 => l.push(w),
+            _ => lines.push(vec![w]),
+        }
+    }
+    for l in &mut lines {
+        l.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    }
+    lines
+}
+
+/// #13: the 目录 of a Shanghai booklet in the gbt9704 style. A long entry (九、国有资本经营预算…)
+/// wrapped leaving its page number alone on a line, and entry 八's dot leader was squeezed
+/// to one dot. Now the text wraps before a column kept for the number, its continuation
+/// lines indented two characters, and the last line's leader runs on to the number: no line
+/// is a number alone, every number follows at least 1.5 em of dots on its line, and a
+/// continuation line starts right of its entry's first line. The DOCX has the same hanging
+/// indent in its 目录 styles.
+#[test]
+fn gbt9704_toc_keeps_each_number_on_its_entrys_last_line_after_a_leader() {
+    let out = &putuo_gb().1;
+    let all = pages(&out.join("putuo.pdf"));
+    let em = 16.0;
+    let mut numbered = 0;
+    let mut wrapped = 0;
+    // The 目录: the pages after the cover that hold leaders.
+    for page in all.iter().skip(1).take_while(|p| p.iter().any(|w| w.text == ".")) {
+        let lines = page_lines(page);
+        for (i, line) in lines.iter().enumerate() {
+            let text: String = line.iter().map(|w| w.text.as_str()).collect();
+            if text.contains('仅') || text.contains('目') && text.contains('录') && line.len() <= 2 {
+                continue; // the draft mark, the title
+            }
+            let last = line.last().unwrap();
+            let is_number = last.text.chars().all(|c| c.is_ascii_digit());
+            assert!(!(is_number && line.len() == 1), "a page number alone on a line: {text}");
+            if is_number {
+                numbered += 1;
+                let dots: Vec<&Word> = line.iter().rev().skip(1).take_while(|w| w.text.chars().all(|c| c == '.')).collect();
+                let leader = dots.last().map_or(0.0, |first| last.x0 - first.x0);
+                assert!(leader >= 1.5 * em - 1.0, "a leader of {leader:.1} pt before the number: {text}");
+            } else if i + 1 < lines.len() {
+                // A line without a number goes on on the next line, indented.
+                let next = &lines[i + 1];
+                assert!(next[0].x0 > line[0].x0 + em - 1.0, "continuation of `{text}` not indented");
+                wrapped += 1;
+            }
+        }
+    }
+    assert!(numbered > 20 && wrapped >= 2, "{numbered} entries, {wrapped} wrapped");
+    let styles = part(&out.join("putuo.docx"), "word/styles.xml");
+    let toc2 = styles.split("w:styleId=\"TOC2\"").nth(1).unwrap();
+    let toc2 = &toc2[..toc2.find("</w:style>").unwrap()];
+    assert!(toc2.contains("w:left=\"1280\"") && toc2.contains("w:hanging=\"640\""), "{toc2}");
+}

@@ -471,10 +471,17 @@ fn display_style(st: &Style, id: &str, name: &str, pt: u8) -> DocxStyle {
 }
 
 /// The style of 目录 entries of `level`: indented two characters per level below the
-/// first, level 1 in 黑体 bold (as in the PDF).
+/// first, level 1 in 黑体 bold (as in the PDF); a long entry's continuation lines indented
+/// two characters more (a hanging indent), as in the PDF. The PDF also keeps the text clear
+/// of a page-number column ([`Style::toc_number_em`]); the DOCX cannot: that needs a right
+/// indent with the number at a tab past it, which LibreOffice does not draw in a document of
+/// Word 2013's compatibility mode (the number vanishes), so the text runs to the right tab
+/// on the margin as Word's own 目录 does.
 fn toc_entry_style(st: &Style, level: u8) -> DocxStyle {
-    let indent = i32::from(level.saturating_sub(1)) * first_line_twips(st);
-    let s = para_style(&toc_style(level), &format!("toc {level}")).indent(Some(indent), None, None, None);
+    let hanging = first_line_twips(st);
+    let indent = i32::from(level.saturating_sub(1)) * first_line_twips(st) + hanging;
+    let s = para_style(&toc_style(level), &format!("toc {level}"))
+        .indent(Some(indent), Some(SpecialIndentType::Hanging(hanging)), None, None);
     if level == 1 {
         s.fonts(sans()).bold()
     } else {

@@ -173,6 +173,13 @@ pub struct Style {
     pub em_ascent: f32,
     /// First-line indent of body paragraphs, in characters.
     pub indent_chars: u8,
+    /// The 目录's page-number column, in ems of the entry's size: an entry's text wraps before
+    /// it (continuation lines indented by [`Style::indent_chars`]), and its last line's dot
+    /// leader runs on into it up to the right-aligned number, so that a long entry never
+    /// leaves its number alone on a line and its leader is at least this column less the
+    /// number long (the PDF's grid; the DOCX has the hanging indent but no such column, see
+    /// `toc_entry_style` in `write/docx.rs`).
+    pub toc_number_em: f32,
 }
 
 /// Today's look: A4, margins 25 mm top and bottom and 22 mm left and right, 宋体 小四 body,
@@ -209,6 +216,7 @@ pub const STANDARD: Style = Style {
     heading_below: 0.5,
     em_ascent: 0.88,
     indent_chars: 2,
+    toc_number_em: 3.5,
 };
 
 /// GB/T 9704-2012 (党政机关公文格式): 天头 37 mm, 订口 28 mm, a text block of 156 × 225 mm

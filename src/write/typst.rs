@@ -273,7 +273,7 @@ pub fn settings(st: &Style) -> String {
         "// Style settings from src/write/style.rs ({}).\n#let S = (body: {}pt, headings: ({},), title: {}pt, subtitle: {}pt, \
          cover: {}pt, small: {}pt, line: {}, table-line: {}, inset-x: {}pt, inset-y: {}pt, rule: {}pt, above: {}, \
          below: {}, ascent: {}, margin: (top: {}mm, bottom: {}mm, left: {}mm, right: {}mm), number: {}, \
-         number-size: {}pt, footer-descent: {descent})\n",
+         number-size: {}pt, footer-descent: {descent}, toc-number: {}, indent: {})\n",
         st.name,
         st.body_pt,
         headings.join(", "),
@@ -295,6 +295,8 @@ pub fn settings(st: &Style) -> String {
         st.margin_right_mm,
         lit(number),
         st.page_number_pt,
+        st.toc_number_em,
+        st.indent_chars,
     )
 }
 
