@@ -38,6 +38,8 @@ fn part(docx: &Path, name: &str) -> String {
 struct Line {
     page: usize,
     page_width: f64,
+    /// The line's height: its font size, in points.
+    size: f64,
     words: Vec<(f64, f64, String)>,
 }
 
@@ -53,6 +55,8 @@ fn lines(pdf: &Path) -> Vec<Line> {
         let page_width = attr(&format!(" {}", &page[..page.find('>').unwrap()]), "width");
         for line in page.split("<line ").skip(1) {
             let line = &line[..line.find("</line>").unwrap()];
+            let tag = format!(" {}", &line[..line.find('>').unwrap()]);
+            let size = attr(&tag, "yMax") - attr(&tag, "yMin");
             let words = line
                 .split("<word ")
                 .skip(1)
@@ -62,7 +66,7 @@ fn lines(pdf: &Path) -> Vec<Line> {
                     (attr(&format!(" {tag}"), "xMin"), attr(&format!(" {tag}"), "xMax"), text)
                 })
                 .collect();
-            result.push(Line { page: p + 1, page_width, words });
+            result.push(Line { page: p + 1, page_width, size, words });
         }
     }
     result
@@ -98,6 +102,61 @@ fn no_punctuation_hangs_into_the_margin() {
     let styles = part(&tmp.path().join("lanxian-kfq-2024.docx"), "word/styles.xml");
     let defaults = &styles[styles.find("<w:pPrDefault>").unwrap()..styles.find("</w:pPrDefault>").unwrap()];
     assert!(defaults.contains("<w:overflowPunct w:val=\"0\" />"), "{defaults}");
+}
+
+fn ideograph(c: char) -> bool {
+    matches!(u32::from(c), 0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
+}
+
+/// How far a line spreads its Chinese characters apart, in ems, at most, and that line.
+/// pdftotext splits a line into words where its characters stand apart; justification spreads
+/// every pair of a line alike, so a line counts by its third-widest gap between two Chinese
+/// characters (a space written in the text, as in "第一部分 概况", is one gap).
+fn widest_cjk_gap(pdf: &Path) -> (f64, String) {
+    let mut widest = (0.0, String::new());
+    for line in lines(pdf) {
+        let mut gaps: Vec<f64> = line
+            .words
+            .windows(2)
+            .filter(|pair| pair[0].2.chars().last().is_some_and(ideograph) && pair[1].2.chars().next().is_some_and(ideograph))
+            .map(|pair| (pair[1].0 - pair[0].1) / line.size)
+            .collect();
+        gaps.sort_by(|a, b| b.total_cmp(a));
+        if let Some(&gap) = gaps.get(2).filter(|&&g| g > widest.0) {
+            let text: Vec<&str> = line.words.iter().map(|w| w.2.as_str()).collect();
+            widest = (gap, format!("page {}: {}", line.page, text.join(" ")));
+        }
+    }
+    widest
+}
+
+/// No justified line spreads its characters apart (the booklet's PDF page 96 once read
+/// "年 初 预 算 数 2767000元"): a line that ends before a long number takes the shortfall
+/// on its Chinese characters, at most a fraction of an em each; a code too long for that
+/// (more than 16 letters and digits) may break, as in table cells. Both house styles.
+#[test]
+fn no_line_spreads_its_characters_apart() {
+    let (tmp, dept) = common::copy_fixture("clean");
+    let code = "LXKFQ2024ZFCG000012345678ABCDEF";
+    common::replace_once(&dept, "projects/p01.yaml", "completion: \"", &format!("completion: \"项目采购合同经公开招标签订，合同编号为{code}，合同已全部履行完毕，"));
+    for style in ["standard", "gbt9704"] {
+        common::append(&dept, "department.yaml", &format!("house_style: {style}\n"));
+        let out = tmp.path().join(style);
+        let run = juesuan(&["build", dept.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "pdf"]);
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        let pdf = std::fs::read_dir(&out).unwrap().flatten().map(|e| e.path()).find(|p| p.extension().is_some_and(|x| x == "pdf")).unwrap();
+        let (gap, line) = widest_cjk_gap(&pdf);
+        assert!(gap < 0.3, "{style}: characters {gap:.2} em apart on {line}");
+        let text = String::from_utf8(Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap().stdout).unwrap();
+        assert!(text.replace('\n', "").contains(code), "{style}: the code is whole in the text");
+        let info = std::fs::read_to_string(dept.join("department.yaml")).unwrap();
+        std::fs::write(dept.join("department.yaml"), info.replace(&format!("house_style: {style}\n"), "")).unwrap();
+    }
+    let seed = tempfile::tempdir().unwrap();
+    let run = juesuan(&["build", SEED, "-o", seed.path().to_str().unwrap(), "--format", "pdf"]);
+    assert!(run.status.success());
+    let (gap, line) = widest_cjk_gap(&seed.path().join("lanxian-kfq-2024.pdf"));
+    assert!(gap < 0.3, "seed: characters {gap:.2} em apart on {line}");
 }
 
 /// The `<w:tbl>` of `xml` holding `text`.

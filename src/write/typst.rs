@@ -31,8 +31,11 @@ pub fn lit(s: &str) -> String {
 /// A token of a table cell longer than this many characters gets break opportunities: Typst
 /// breaks only where Unicode allows, and a run of letters and digits has none.
 const CELL_TOKEN: usize = crate::doc::LONG_TOKEN_CHARS;
-/// The same for body text, whose line holds some 70 Latin characters.
-const TEXT_TOKEN: usize = 60;
+/// The same for body text. A token that cannot break moves whole to the next line, and the
+/// line it leaves spreads its Chinese characters over the gap: a 31-character contract number
+/// after a short clause spread them a full em apart. Up to 16 characters (any number the
+/// booklet prints, with its unit) the gap stays a fraction of an em and the token stays whole.
+const TEXT_TOKEN: usize = crate::doc::LONG_TOKEN_CHARS;
 
 /// Markup for `s` (inside `[…]`): string literals, with each token longer than `long`
 /// characters split into inline boxes. Typst may break a line between two boxes, and the
