@@ -29,8 +29,25 @@ fn pdftotext(pdf: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).lines().filter(|l| l.trim() != "仅供内部审核").collect::<Vec<_>>().join("\n")
 }
 
+/// The text without white space, and without the page furniture a page break leaves inside
+/// a sentence: the draft mark and a GB/T 9704 page number ("— 20 —").
 fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
+    let flat: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut out = String::with_capacity(flat.len());
+    let mut rest = flat.replace("仅供内部审核", "");
+    while let Some(i) = rest.find('—') {
+        let after = &rest[i + '—'.len_utf8()..];
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        if digits > 0 && after[digits..].starts_with('—') {
+            out.push_str(&rest[..i]);
+            rest = after[digits + '—'.len_utf8()..].to_string();
+        } else {
+            out.push_str(&rest[..i + '—'.len_utf8()]);
+            rest = after.to_string();
+        }
+    }
+    out.push_str(&rest);
+    out
 }
 
 /// The text of the DOCX's document.xml.
