@@ -33,11 +33,12 @@ fn part(docx: &Path, name: &str) -> String {
     s
 }
 
-/// A line of `pdftotext -bbox-layout`: its page (1-based), the page's width, and its words
-/// with their horizontal extent.
+/// A line of `pdftotext -bbox-layout`: its page (1-based), the page's width, the block it
+/// belongs to (numbered through the document), and its words with their horizontal extent.
 struct Line {
     page: usize,
     page_width: f64,
+    block: usize,
     words: Vec<(f64, f64, String)>,
 }
 
@@ -49,20 +50,24 @@ fn lines(pdf: &Path) -> Vec<Line> {
     let out = Command::new("pdftotext").args(["-bbox-layout", "-enc", "UTF-8"]).arg(pdf).arg("-").output().expect("pdftotext (poppler-utils) is installed");
     let xml = String::from_utf8_lossy(&out.stdout).into_owned();
     let mut result = Vec::new();
+    let mut block = 0;
     for (p, page) in xml.split("<page ").skip(1).enumerate() {
         let page_width = attr(&format!(" {}", &page[..page.find('>').unwrap()]), "width");
-        for line in page.split("<line ").skip(1) {
-            let line = &line[..line.find("</line>").unwrap()];
-            let words = line
-                .split("<word ")
-                .skip(1)
-                .map(|w| {
-                    let (tag, rest) = w.split_once('>').unwrap();
-                    let text = rest.split("</word>").next().unwrap().replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
-                    (attr(&format!(" {tag}"), "xMin"), attr(&format!(" {tag}"), "xMax"), text)
-                })
-                .collect();
-            result.push(Line { page: p + 1, page_width, words });
+        for b in page.split("<block ").skip(1) {
+            block += 1;
+            for line in b.split("<line ").skip(1) {
+                let line = &line[..line.find("</line>").unwrap()];
+                let words = line
+                    .split("<word ")
+                    .skip(1)
+                    .map(|w| {
+                        let (tag, rest) = w.split_once('>').unwrap();
+                        let text = rest.split("</word>").next().unwrap().replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+                        (attr(&format!(" {tag}"), "xMin"), attr(&format!(" {tag}"), "xMax"), text)
+                    })
+                    .collect();
+                result.push(Line { page: p + 1, page_width, block, words });
+            }
         }
     }
     result
@@ -159,4 +164,64 @@ fn an_indicator_table_breaks_between_its_groups() {
     assert!(rows[cost].contains("<w:vMerge w:val=\"continue\""), "成本指标 is inside the 产出指标 span");
     assert!(!rows[cost - 1].contains("<w:keepNext />"), "the row before a 二级指标 group may end a page");
     assert!(rows[cost - 2].contains("<w:keepNext />"), "rows inside a 二级指标 group stay together");
+}
+
+/// The booklet's DOCX tags Latin text en-US and Chinese text zh-CN (`w:lang w:val="en-US"
+/// w:eastAsia="zh-CN"` in the run defaults, which every style inherits; nothing overrides
+/// it). With `w:val="zh-CN"`, LibreOffice broke lines inside numbers by the Chinese rules:
+/// "96.|63%", "执行率100|%", "2020年1|2月" (16 such breaks in the seed booklet). Where
+/// LibreOffice is installed, the converted booklet has no line of a paragraph or cell that
+/// ends inside a number continued on the next line.
+#[test]
+fn docx_latin_text_is_en_us_so_numbers_stay_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = juesuan(&["build", SEED, "-o", tmp.path().to_str().unwrap(), "--format", "docx"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let docx = tmp.path().join("lanxian-kfq-2024.docx");
+    let styles = part(&docx, "word/styles.xml");
+    let defaults = &styles[styles.find("<w:rPrDefault>").unwrap()..styles.find("</w:rPrDefault>").unwrap()];
+    assert!(defaults.contains("<w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\" />"), "{defaults}");
+    let xml = part(&docx, "word/document.xml");
+    assert_eq!(styles.matches("<w:lang ").count(), 1, "no style sets a language of its own");
+    assert!(!xml.contains("<w:lang "), "no run sets a language of its own");
+
+    if !(Command::new("soffice").arg("--version").output().is_ok_and(|o| o.status.success())
+        && Path::new("/usr/lib/libreoffice/program/libswlo.so").exists())
+    {
+        eprintln!("LibreOffice Writer not installed: the converted text is not checked (bash .ci/run installs it)");
+        return;
+    }
+    let lo = tmp.path().join("lo");
+    let profile = format!("-env:UserInstallation=file://{}", tmp.path().join("profile").display());
+    let s = Command::new("soffice").args([profile.as_str(), "--headless", "--convert-to", "pdf", "--outdir"]).arg(&lo).arg(&docx).output().unwrap();
+    let pdf = lo.join("lanxian-kfq-2024.pdf");
+    assert!(pdf.is_file(), "LibreOffice converted the booklet: {}", String::from_utf8_lossy(&s.stderr));
+    // Each paragraph's text (a cell's too), without spaces: two lines of a block are two
+    // lines of one paragraph when their texts run on in one of these.
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let paragraphs: Vec<String> = xml.split("</w:p>").map(|p| squash(&docx_text(p))).filter(|p| !p.is_empty()).collect();
+    let lines = lines(&pdf);
+    assert!(lines.len() > 3000, "{} lines", lines.len());
+    let mut broken = Vec::new();
+    for pair in lines.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        let (Some(first), true) = (b.words.first(), a.block == b.block) else { continue };
+        let end: String = a.words.iter().map(|w| w.2.as_str()).collect();
+        let mut tail = end.chars().rev();
+        let ends_in_number = match tail.next() {
+            Some(c) if c.is_ascii_digit() => true,
+            Some(',' | '.') => tail.next().is_some_and(|c| c.is_ascii_digit()),
+            _ => false,
+        };
+        let starts_number = first.2.starts_with(|c: char| c.is_ascii_digit() || c == '%');
+        // Four characters at least: a column of short figures (行次, scores) is not a paragraph.
+        if ends_in_number && starts_number && end.chars().count() >= 4 {
+            let joined = format!("{end}{}", first.2);
+            if paragraphs.iter().any(|p| p.contains(&joined)) {
+                let skip = end.chars().count().saturating_sub(24);
+                broken.push(format!("page {}: …{} | {}", a.page, end.chars().skip(skip).collect::<String>(), first.2));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "numbers broken across lines by LibreOffice:\n{}", broken.join("\n"));
 }
