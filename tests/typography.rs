@@ -34,11 +34,13 @@ fn part(docx: &Path, name: &str) -> String {
 }
 
 /// A line of `pdftotext -bbox-layout`: its page (1-based), the page's width, the block it
-/// belongs to (numbered through the document), and its words with their horizontal extent.
+/// belongs to (numbered through the document), its vertical extent (from the top) and its
+/// words with their horizontal extent.
 struct Line {
     page: usize,
     page_width: f64,
     block: usize,
+    y: (f64, f64),
     words: Vec<(f64, f64, String)>,
 }
 
@@ -57,6 +59,8 @@ fn lines(pdf: &Path) -> Vec<Line> {
             block += 1;
             for line in b.split("<line ").skip(1) {
                 let line = &line[..line.find("</line>").unwrap()];
+                let tag = format!(" {}", &line[..line.find('>').unwrap()]);
+                let y = (attr(&tag, "yMin"), attr(&tag, "yMax"));
                 let words = line
                     .split("<word ")
                     .skip(1)
@@ -66,7 +70,7 @@ fn lines(pdf: &Path) -> Vec<Line> {
                         (attr(&format!(" {tag}"), "xMin"), attr(&format!(" {tag}"), "xMax"), text)
                     })
                     .collect();
-                result.push(Line { page: p + 1, page_width, block, words });
+                result.push(Line { page: p + 1, page_width, block, y, words });
             }
         }
     }
@@ -164,6 +168,31 @@ fn an_indicator_table_breaks_between_its_groups() {
     assert!(rows[cost].contains("<w:vMerge w:val=\"continue\""), "成本指标 is inside the 产出指标 span");
     assert!(!rows[cost - 1].contains("<w:keepNext />"), "the row before a 二级指标 group may end a page");
     assert!(rows[cost - 2].contains("<w:keepNext />"), "rows inside a 二级指标 group stay together");
+}
+
+/// p19's indicator table breaks inside its 产出指标 group (see above): the 一级指标 cell of
+/// the continuation page names the group, "产出指标（续）", beside the first row there (成本指标
+/// / 项目投资成本); a table repeats its header but not a row span's text, and the cell was
+/// blank.
+#[test]
+fn a_split_indicator_group_is_named_on_the_next_page() {
+    let (_tmp, pdf, _docx) = report("p19");
+    let lines = lines(&pdf);
+    let word = |l: &Line, w: &str| l.words.iter().find(|x| x.2 == w).map(|x| (x.0, x.1));
+    let heads: Vec<&Line> = lines.iter().filter(|l| word(l, "一级指标").is_some()).collect();
+    assert!(heads.len() >= 2, "the indicator table's header repeats on its continuation page");
+    let head = heads[1];
+    let page: Vec<&Line> = lines.iter().filter(|l| l.page == head.page).collect();
+    // The 一级指标 column ends where the 二级指标 column starts.
+    let column_end = page.iter().find_map(|l| word(l, "二级指标")).expect("the 二级指标 header").0;
+    let first = page.iter().find(|l| word(l, "项目投资成本").is_some()).expect("the first row on the continuation page");
+    let second = page.iter().find(|l| word(l, "促进区域经济发").is_some()).expect("the second row");
+    let label: Vec<&&Line> =
+        page.iter().filter(|l| l.words.iter().all(|w| w.1 <= column_end) && l.y.0 > head.y.1 && l.y.1 <= second.y.0).collect();
+    let text: String = label.iter().flat_map(|l| l.words.iter().map(|w| w.2.as_str())).collect();
+    assert!(text.starts_with("产出指标"), "page {}: the 一级指标 cell beside the first row reads {text:?}", head.page);
+    let (top, bottom) = label.iter().fold((f64::MAX, f64::MIN), |(t, b), l| (t.min(l.y.0), b.max(l.y.1)));
+    assert!(top < first.y.1 && bottom > first.y.0, "the group's name beside its first row on the page");
 }
 
 /// The booklet's DOCX tags Latin text en-US and Chinese text zh-CN (`w:lang w:val="en-US"
