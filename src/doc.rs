@@ -357,7 +357,7 @@ impl Table {
 
 /// The grid column at which each cell of each row starts (cells covered by a row span from
 /// an earlier row are absent from the row, as in [`Table::rows`]).
-fn grid_columns(rows: &[Vec<Cell>]) -> Vec<Vec<usize>> {
+pub fn grid_columns(rows: &[Vec<Cell>]) -> Vec<Vec<usize>> {
     // Per grid column: rows still covered by a span from above.
     let mut covered: Vec<u16> = Vec::new();
     let mut out = Vec::with_capacity(rows.len());

@@ -199,7 +199,8 @@ fn word_structure_is_real() {
     assert!(styles.contains("w:firstLineChars=\"200\""), "2-character first-line indent");
     // Table text takes its size from named styles (表格文字 and one per table size), so that
     // editing a style changes every table: no run or paragraph of a table sizes itself.
-    assert!(styles.contains("<w:lang w:val=\"zh-CN\" w:eastAsia=\"zh-CN\" /></w:rPr></w:rPrDefault>"), "zh-CN as the document language");
+    // Chinese text zh-CN, Latin text (figures) en-US, as Word writes for a Chinese document.
+    assert!(styles.contains("<w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\" /></w:rPr></w:rPrDefault>"), "zh-CN as the document language");
     assert!(styles.contains("<w:name w:val=\"表格文字\""), "the 表格文字 style");
     for size in [8, 9, 10] {
         let id = format!("w:styleId=\"TableText{size}\"");

@@ -1211,13 +1211,17 @@ fn draft_header(st: &Style) -> Header {
 /// [`pack`] adds the theme part and leaves out parts nothing refers to.
 /// (Sections keep their footer because [`section`] writes the references itself rather
 /// than through docx-rs's `Section`, which drops a footer given together with a header.)
-/// The document's language, Chinese (`w:lang` in the run defaults: spelling, line breaking
-/// and fonts for zh-CN in Word and WPS). It is the last child the defaults have here, so it
-/// goes right before their end, in schema order.
+/// The document's languages (`w:lang` in the run defaults, which every style and run
+/// inherits): Chinese text is zh-CN (`w:eastAsia`: spelling, line breaking and fonts for
+/// zh-CN in Word and WPS), Latin text — digits, `,` `.` `%` — en-US (`w:val`), as Word
+/// itself writes for a Chinese document. With `w:val="zh-CN"` LibreOffice breaks lines by
+/// the Chinese rules inside Latin runs too, between any two digits ("24,5|56.69",
+/// "29.39|%"); an en-US run keeps a number whole. It is the last child the defaults have
+/// here, so it goes right before their end, in schema order.
 fn default_language(styles: &str) -> String {
     const END: &str = "</w:rPr></w:rPrDefault>";
     match styles.find(END) {
-        Some(i) => format!("{}<w:lang w:val=\"zh-CN\" w:eastAsia=\"zh-CN\" />{}", &styles[..i], &styles[i..]),
+        Some(i) => format!("{}<w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\" />{}", &styles[..i], &styles[i..]),
         None => styles.to_string(),
     }
 }

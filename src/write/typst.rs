@@ -189,7 +189,7 @@ fn write_block(out: &mut String, doc: &Document, i: usize, b: &Block, numbers: b
     match b {
         Block::Heading { .. } => heading(out, i, b),
         Block::Toc { title, depth, scope } => toc(out, doc, title, *depth, scope.as_deref(), numbers),
-        _ => block(out, doc.meta.style(), b),
+        _ => block(out, doc.meta.style(), i, b),
     }
     out.push('\n');
 }
@@ -246,7 +246,7 @@ fn cut_runs(doc: &Document, prelude: &str, from: usize, to: usize, mut landscape
         if runs.is_empty() || matches!(b, Block::PageBreak | Block::Orientation { .. }) {
             let mut source = prelude.to_string();
             if landscape {
-                block(&mut source, doc.meta.style(), &Block::Orientation { landscape: true });
+                block(&mut source, doc.meta.style(), i, &Block::Orientation { landscape: true });
                 source.push('\n');
             }
             runs.push(PageRun { source, headings: Vec::new(), restart: false });
@@ -342,11 +342,12 @@ fn ymd(s: &str) -> Option<(i32, u32, u32)> {
     Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?.parse().ok()?))
 }
 
-fn block(out: &mut String, st: &Style, b: &Block) {
+/// Block `i` (its index names a table's rows, [`table_label`]).
+fn block(out: &mut String, st: &Style, i: usize, b: &Block) {
     match b {
         Block::Heading { .. } => {}
         Block::Paragraph { style, align, runs } => paragraph(out, *style, *align, runs),
-        Block::Table(t) => table(out, st, t),
+        Block::Table(t) => table(out, st, i, t),
         Block::PageBreak => out.push_str("#pagebreak(weak: true)"),
         // Numbered pages from here on: the PDF's page labels then show the printed number
         // (the footer draws it; the cover and 目录 carry no label).
@@ -417,9 +418,20 @@ fn paragraph(out: &mut String, st: ParaStyle, align: Option<Align>, rs: &[Run]) 
     }
 }
 
-fn cell(c: &Cell) -> String {
+fn cell_body(c: &Cell) -> String {
     let text = text_expr(&c.text, CELL_TOKEN);
-    let body = if c.strong { format!("strong({text})") } else { text };
+    if c.strong {
+        format!("strong({text})")
+    } else {
+        text
+    }
+}
+
+fn cell(c: &Cell) -> String {
+    cell_with(c, cell_body(c))
+}
+
+fn cell_with(c: &Cell, body: String) -> String {
     let mut args = String::new();
     if c.colspan > 1 {
         let _ = write!(args, "colspan: {}, ", c.colspan);
@@ -434,29 +446,117 @@ fn cell(c: &Cell) -> String {
     format!("table.cell({args}, {body})")
 }
 
-fn table(out: &mut String, st: &Style, t: &Table) {
+/// The label of the rows of the table at block `i` (see [`SplitTable`]).
+pub fn table_label(i: usize) -> String {
+    format!("juesuan-t{i}")
+}
+
+/// A row span that may break across pages (`Cell::breakable`, a 一级指标 group): its first
+/// row and grid column, its number of rows and the cell.
+struct SplitSpan<'a> {
+    row: usize,
+    col: usize,
+    rows: usize,
+    cell: &'a Cell,
+}
+
+/// How the table at block `i` is written when a row span of it may break across pages. A
+/// table repeats its header rows on a new page, not the text of a row span: the group's
+/// cell would be blank on the next page. So each body row carries a `metadata(row)` with
+/// the table's label, the table is laid out in a `context` that knows the page of each row
+/// (`row-pages` in `templates/style.typ`), and the group's cell is written as one
+/// `span-part` at each of its rows: a cell for the group's rows on one page, its text
+/// followed by "（续）" on the pages after the first. Until the pages are known (the first
+/// layout pass), and when no page breaks inside the group, it is the one cell it was.
+struct SplitTable<'a> {
+    label: String,
+    /// The spans, in order of their first rows.
+    spans: Vec<SplitSpan<'a>>,
+}
+
+impl<'a> SplitTable<'a> {
+    fn new(i: usize, t: &'a Table, header_rows: usize, columns: &[Vec<usize>]) -> Option<Self> {
+        let mut spans = Vec::new();
+        for (r, (row, starts)) in t.rows.iter().zip(columns).enumerate().skip(header_rows) {
+            for (c, &col) in row.iter().zip(starts).filter(|(c, _)| c.breakable && c.rowspan > 1) {
+                spans.push(SplitSpan { row: r, col, rows: usize::from(c.rowspan).min(t.rows.len() - r), cell: c });
+            }
+        }
+        if spans.is_empty() {
+            None
+        } else {
+            Some(SplitTable { label: table_label(i), spans })
+        }
+    }
+
+    /// `..span-part(…)` for the span `s` at row `r`.
+    fn part(&self, s: &SplitSpan<'_>, r: usize) -> String {
+        format!(
+            "..span-part(pages, {}, {}, {}, {} + horizon, {})",
+            s.row,
+            s.rows,
+            r - s.row,
+            align_name(s.cell.align),
+            cell_body(s.cell)
+        )
+    }
+}
+
+fn table(out: &mut String, st: &Style, i: usize, t: &Table) {
     let widths: Vec<String> = t.widths.iter().map(|w| format!("{w}fr")).collect();
     let header_rows = usize::from(t.header_rows).min(t.rows.len());
     let head: Vec<String> = t.rows[..header_rows].iter().flatten().map(cell).collect();
     // A short table is kept on one page, unless a cell is too long for any page.
     let long = t.rows.iter().flatten().any(Cell::is_long);
     let whole = t.rows.len() <= st.whole_table_rows && !long;
+    let columns = crate::doc::grid_columns(&t.rows);
+    let split = if whole { None } else { SplitTable::new(i, t, header_rows, &columns) };
     if long {
         // Rows may break across pages (a row span included, or it would hold its rows together).
         out.push_str("#[#set table.cell(breakable: true)\n");
     }
-    let _ = write!(out, "#form-table(({},), {}pt, {whole}, ({}", widths.join(", "), t.font_size, head.join(", "));
+    match &split {
+        Some(sp) => {
+            let _ = write!(out, "#context {{\nlet pages = row-pages(<{}>)\nform-table(", sp.label);
+        }
+        None => out.push_str("#form-table("),
+    }
+    let _ = write!(out, "({},), {}pt, {whole}, ({}", widths.join(", "), t.font_size, head.join(", "));
     if !head.is_empty() {
         out.push(',');
     }
     out.push(')');
-    for row in &t.rows[header_rows..] {
-        for c in row {
+    for (r, (row, starts)) in t.rows.iter().zip(&columns).enumerate().skip(header_rows) {
+        let Some(sp) = &split else {
+            out.extend(row.iter().flat_map(|c| [",\n  ".to_string(), cell(c)]));
+            continue;
+        };
+        // The row's page: a `metadata(row)` in its last cell that is not a breaking span
+        // (every other cell starts, and stays, on the row's page).
+        let marked = row.iter().rposition(|c| !(c.breakable && c.rowspan > 1));
+        let mut cells: Vec<(usize, String)> = Vec::with_capacity(row.len() + 1);
+        for (k, (c, &col)) in row.iter().zip(starts).enumerate() {
+            let text = match sp.spans.iter().find(|s| s.row == r && std::ptr::eq(s.cell, c)) {
+                Some(s) => sp.part(s, r),
+                None if Some(k) == marked => cell_with(c, format!("[#metadata({r})<{}>#{}]", sp.label, cell_body(c))),
+                None => cell(c),
+            };
+            cells.push((col, text));
+        }
+        // The spans that go on through this row, at their columns among the row's cells.
+        for s in sp.spans.iter().filter(|s| s.row < r && r < s.row + s.rows) {
+            cells.push((s.col, sp.part(s, r)));
+        }
+        cells.sort_by_key(|(col, _)| *col);
+        for (_, c) in cells {
             out.push_str(",\n  ");
-            out.push_str(&cell(c));
+            out.push_str(&c);
         }
     }
     out.push(')');
+    if split.is_some() {
+        out.push_str("\n}");
+    }
     if long {
         out.push(']');
     }
@@ -501,6 +601,52 @@ mod tests {
         assert_eq!(breakable("a\"\\#$*_[]<>&{{}}bcdefghijklmno", 16).matches("#box(").count(), 30);
         assert!(breakable("a\"\\#$*_[]<>&{{}}bcdefghijklmno", 16).contains("#box(\"\\\"\")#box(\"\\\\\")"));
         assert_eq!(breakable(&"9".repeat(1000), 16).matches("#box(").count(), 125);
+    }
+
+    #[test]
+    fn a_breaking_row_span_is_written_per_page_and_its_rows_are_marked() {
+        let c = |text: &str, rowspan, breakable| Cell {
+            text: text.into(),
+            colspan: 1,
+            rowspan,
+            align: Align::Center,
+            strong: false,
+            breakable,
+        };
+        // Header; 产出指标 over three rows (its second row without a 二级 cell); a row of 效益指标.
+        let rows = vec![
+            vec![c("一级", 1, false), c("二级", 1, false), c("名称", 1, false)],
+            vec![c("产出指标", 3, true), c("数量", 2, false), c("a", 1, false)],
+            vec![c("b", 1, false)],
+            vec![c("质量", 1, false), c("c", 1, false)],
+            vec![c("效益指标", 1, true), c("经济", 1, false), c("d", 1, false)],
+        ];
+        let mut rows = rows;
+        let st = HouseStyle::Standard.style();
+        // Longer than a table kept whole on its page.
+        rows.extend((0..st.whole_table_rows).map(|_| vec![c("x", 1, false), c("y", 1, false), c("z", 1, false)]));
+        let mut t = Table { widths: vec![1, 1, 1], header_rows: 1, rows, font_size: 8 };
+        let mut out = String::new();
+        table(&mut out, st, 7, &t);
+        assert!(out.starts_with("#context {\nlet pages = row-pages(<juesuan-t7>)\nform-table("), "{out}");
+        for r in 0..3 {
+            let part = format!("..span-part(pages, 1, 3, {r}, center + horizon, \"产出指标\")");
+            assert_eq!(out.matches(&part).count(), 1, "{part} in {out}");
+        }
+        // The span's part comes first in its rows (its column is the first).
+        assert!(out.contains("\"产出指标\"),\n  table.cell(align: center + horizon, [#metadata(2)<juesuan-t7>#\"b\"])"), "{out}");
+        for r in 1..=4 {
+            assert!(out.contains(&format!("[#metadata({r})<juesuan-t7>#")), "row {r} marked: {out}");
+        }
+        // A one-row span does not break: written as it was.
+        assert!(out.contains("table.cell(breakable: true, align: center + horizon, \"效益指标\")"), "{out}");
+        // A table kept whole on its page is written as it was.
+        t.rows.truncate(2);
+        t.rows[1][0].rowspan = 1;
+        t.rows[1][1].rowspan = 1;
+        let mut whole = String::new();
+        table(&mut whole, st, 7, &t);
+        assert!(whole.starts_with("#form-table(") && !whole.contains("metadata"), "{whole}");
     }
 
     #[test]
