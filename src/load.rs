@@ -379,7 +379,7 @@ pub fn parse_yaml<T: DeserializeOwned>(name: &str, text: &str) -> Result<(T, Sou
 /// its own copy of the deserialiser to a binary that must stay under 60 MB.)
 pub fn parse_yaml_once<T: DeserializeOwned>(name: &str, text: &str) -> Result<(T, SourceMap), Diagnostic> {
     let (map, events) = precheck_yaml(name, text)?;
-    if let Some(value) = events.filter(|_| single_pass()).and_then(|ev| crate::yaml::from_events::<T>(ev).ok()) {
+    if let Some(value) = events.filter(|_| single_pass() && crate::yaml::readable_by_libyaml(text)).and_then(|ev| crate::yaml::from_events::<T>(ev).ok()) {
         return Ok((value, map));
     }
     let value = serde_yaml::from_str::<T>(text).map_err(|e| yaml_error(name, text, &e))?;

@@ -37,6 +37,13 @@ impl de::Error for GiveUp {
     }
 }
 
+/// Whether every character of `text` is one libyaml (under serde_norway) reads: it refuses
+/// control characters other than tab and line ends, and saphyr does not. A file with one is
+/// left to serde_norway, whose error names it (found by `fuzz/fuzz_targets/yaml_single_pass.rs`).
+pub fn readable_by_libyaml(text: &str) -> bool {
+    text.chars().all(|c| matches!(u32::from(c), 0x09 | 0x0A | 0x0D | 0x20..=0x7E | 0x85 | 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF))
+}
+
 fn give_up<T>(why: &str) -> Result<T, GiveUp> {
     Err(GiveUp(why.to_string()))
 }
@@ -495,6 +502,18 @@ mod tests {
         for text in ["a: !!str 1\n", "a: &x 1\nb: *x\n", "a: 1\n---\nb: 2\n", "? [a]\n: 1\n"] {
             assert!(from_events::<serde_yaml::Value>(events(text)).is_err(), "{text:?}");
         }
+    }
+
+    #[test]
+    fn control_characters_are_left_to_serde_norway() {
+        // A form feed inside a value: saphyr reads it, libyaml refuses the file.
+        let text = "a: x\u{c}y\n";
+        assert!(from_events::<std::collections::BTreeMap<String, String>>(events(text)).is_ok());
+        assert!(serde_yaml::from_str::<std::collections::BTreeMap<String, String>>(text).is_err());
+        assert!(!readable_by_libyaml(text));
+        assert!(readable_by_libyaml("a: 项目\t\u{feff}\r\n"));
+        let e = crate::load::parse_yaml_once::<std::collections::BTreeMap<String, String>>("f.yaml", text).unwrap_err();
+        assert!(e.to_string().contains("control characters"), "{e}");
     }
 
     #[test]
