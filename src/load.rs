@@ -368,34 +368,25 @@ fn read_text_in(path: &Path, name: &str, root: Option<(&Path, &str)>) -> Result<
 /// source map (made by the precheck's pass over the events).
 pub fn parse_yaml<T: DeserializeOwned>(name: &str, text: &str) -> Result<(T, SourceMap), Diagnostic> {
     let (map, _) = precheck_yaml(name, text)?;
-    let value = serde_yaml::from_str::<T>(text).map_err(|e| yaml_error(name, text, &e))?;
-    Ok((value, map))
+    Ok((read_with_serde(name, text)?, map))
+}
+
+fn read_with_serde<T: DeserializeOwned>(name: &str, text: &str) -> Result<T, Diagnostic> {
+    serde_yaml::from_str::<T>(text).map_err(|e| yaml_error(name, text, &e))
 }
 
 /// [`parse_yaml`] in one pass, for the files a department has thousands of (its projects):
 /// the value is built from the precheck's events ([`crate::yaml::from_events`]); where that
-/// gives up (tags, aliases, unusual number forms, and every error), serde_norway reads the
-/// text again and its result and messages stand. (Only there: each type read this way adds
-/// its own copy of the deserialiser to a binary that must stay under 60 MB.)
+/// gives up (tags, aliases, unusual number forms, characters libyaml refuses, and every
+/// error), serde_norway reads the text again and its result and messages stand. (Only
+/// there: each type read this way adds its own copy of the deserialiser to a binary that
+/// must stay under 60 MB.)
 pub fn parse_yaml_once<T: DeserializeOwned>(name: &str, text: &str) -> Result<(T, SourceMap), Diagnostic> {
     let (map, events) = precheck_yaml(name, text)?;
-    if let Some(value) = events.filter(|_| single_pass() && crate::yaml::readable_by_libyaml(text)).and_then(|ev| crate::yaml::from_events::<T>(ev).ok()) {
+    if let Some(value) = events.filter(|_| crate::yaml::readable_by_libyaml(text)).and_then(|ev| crate::yaml::from_events::<T>(ev).ok()) {
         return Ok((value, map));
     }
-    let value = serde_yaml::from_str::<T>(text).map_err(|e| yaml_error(name, text, &e))?;
-    Ok((value, map))
-}
-
-static SINGLE_PASS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
-
-/// Whether [`parse_yaml`] builds values from the precheck's events (the default) or reads
-/// every file a second time with serde_norway; for the test that compares the two.
-pub fn set_single_pass(on: bool) {
-    SINGLE_PASS.store(on, std::sync::atomic::Ordering::Relaxed);
-}
-
-fn single_pass() -> bool {
-    SINGLE_PASS.load(std::sync::atomic::Ordering::Relaxed)
+    Ok((read_with_serde(name, text)?, map))
 }
 
 /// Deepest nesting of mappings and sequences accepted; the data format needs fewer than ten.
