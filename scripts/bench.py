@@ -6,6 +6,7 @@
 Measures, on the real booklet in data/ unless said otherwise:
   check            juesuan check (seed)
   check-large      check of a generated department of ~10,000 科目 rows and 1,000 projects
+  check-30k        check of a generated department of 30,000 projects (44 MB of YAML)
   booklet-pdf      juesuan build --format pdf
   floor-pdf        the booklet's generated .typ compiled alone by the same crates
   docx-cold        juesuan build --format docx, no page cache: the runs of pages laid out
@@ -136,6 +137,12 @@ def main():
         subprocess.run([BIN, "gen-sample", large, "--count", "1", "--rows", "10000", "--projects", "1000"],
                        check=True, stderr=subprocess.DEVNULL)
         measure("check-large", ["check", os.path.join(large, "sample-001")], r, target="< 1 s", results=results)
+        many = os.path.join(tmp, "many")
+        subprocess.run([BIN, "gen-sample", many, "--count", "1", "--rows", "100", "--projects", "30000"],
+                       check=True, stderr=subprocess.DEVNULL)
+        measure("check-30k", ["check", os.path.join(many, "sample-001")], max(1, min(3, r)),
+                target="linear: 100,000 projects in a few seconds (docs/scale.md)", results=results)
+        shutil.rmtree(many, ignore_errors=True)
     measure("booklet-pdf", ["build", SEED, "-o", out, "--format", "pdf"], r, target="< 1.5 s, < 500 MB", results=results)
     subprocess.run([BIN, "build", SEED, "-o", out, "--format", "pdf", "--emit-typst"], check=True, stderr=subprocess.DEVNULL)
     typ = os.path.join(out, "lanxian-kfq-2024.typ")
