@@ -11,7 +11,7 @@
 //! documents, numbers written as `0x1F`, `+5`, `1e3` or `007`, and every error. The caller
 //! then deserialises the text with serde_norway, so that the result — and every message a
 //! user sees — is serde_norway's, exactly as before. `tests/yaml_single_pass.rs` and the
-//! unit tests below compare the two on every data file of the repository and on the YAML
+//! unit tests below compare the two on every project file of the repository and on the YAML
 //! corners (block scalars, folding, escapes, line ends).
 
 use saphyr_parser::{Event, ScalarStyle};

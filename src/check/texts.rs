@@ -222,7 +222,7 @@ impl ser::SerializeMap for Map<'_, '_> {
     type Error = Stop;
 
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Stop> {
-        self.key = Some(key.serialize(KeyText)?);
+        self.key = Some(key_text(key)?);
         Ok(())
     }
 
@@ -262,87 +262,14 @@ impl ser::SerializeStructVariant for &mut Walker<'_> {
     }
 }
 
-/// A map key as text: a string, or an integer written out (as serde_json writes keys).
-struct KeyText;
-
-macro_rules! key_number {
-    ($($method:ident($t:ty))*) => {$(
-        fn $method(self, v: $t) -> Result<String, Stop> {
-            Ok(v.to_string())
-        }
-    )*};
-}
-
-impl ser::Serializer for KeyText {
-    type Ok = String;
-    type Error = Stop;
-    type SerializeSeq = ser::Impossible<String, Stop>;
-    type SerializeTuple = ser::Impossible<String, Stop>;
-    type SerializeTupleStruct = ser::Impossible<String, Stop>;
-    type SerializeTupleVariant = ser::Impossible<String, Stop>;
-    type SerializeMap = ser::Impossible<String, Stop>;
-    type SerializeStruct = ser::Impossible<String, Stop>;
-    type SerializeStructVariant = ser::Impossible<String, Stop>;
-
-    key_number!(serialize_i8(i8) serialize_i16(i16) serialize_i32(i32) serialize_i64(i64)
-        serialize_u8(u8) serialize_u16(u16) serialize_u32(u32) serialize_u64(u64) serialize_char(char) serialize_bool(bool));
-
-    fn serialize_str(self, v: &str) -> Result<String, Stop> {
-        Ok(v.to_string())
-    }
-
-    fn serialize_unit_variant(self, _name: &'static str, _index: u32, variant: &'static str) -> Result<String, Stop> {
-        Ok(variant.to_string())
-    }
-
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _name: &'static str, value: &T) -> Result<String, Stop> {
-        value.serialize(self)
-    }
-
-    fn serialize_f32(self, _v: f32) -> Result<String, Stop> {
-        Err(Stop)
-    }
-    fn serialize_f64(self, _v: f64) -> Result<String, Stop> {
-        Err(Stop)
-    }
-    fn serialize_bytes(self, _v: &[u8]) -> Result<String, Stop> {
-        Err(Stop)
-    }
-    fn serialize_none(self) -> Result<String, Stop> {
-        Err(Stop)
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, _value: &T) -> Result<String, Stop> {
-        Err(Stop)
-    }
-    fn serialize_unit(self) -> Result<String, Stop> {
-        Err(Stop)
-    }
-    fn serialize_unit_struct(self, _name: &'static str) -> Result<String, Stop> {
-        Err(Stop)
-    }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(self, _name: &'static str, _index: u32, _variant: &'static str, _value: &T) -> Result<String, Stop> {
-        Err(Stop)
-    }
-    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, Stop> {
-        Err(Stop)
-    }
-    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, Stop> {
-        Err(Stop)
-    }
-    fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Self::SerializeTupleStruct, Stop> {
-        Err(Stop)
-    }
-    fn serialize_tuple_variant(self, _name: &'static str, _index: u32, _variant: &'static str, _len: usize) -> Result<Self::SerializeTupleVariant, Stop> {
-        Err(Stop)
-    }
-    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, Stop> {
-        Err(Stop)
-    }
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self::SerializeStruct, Stop> {
-        Err(Stop)
-    }
-    fn serialize_struct_variant(self, _name: &'static str, _index: u32, _variant: &'static str, _len: usize) -> Result<Self::SerializeStructVariant, Stop> {
-        Err(Stop)
+/// A map key as text: a string, or a number written out, as serde_json writes keys. The
+/// model's maps are keyed by code strings; keys are few beside the values they name.
+fn key_text<T: Serialize + ?Sized>(key: &T) -> Result<String, Stop> {
+    match serde_json::to_value(key).map_err(|_| Stop)? {
+        serde_json::Value::String(s) => Ok(s),
+        serde_json::Value::Number(n) => Ok(n.to_string()),
+        serde_json::Value::Bool(b) => Ok(b.to_string()),
+        _ => Err(Stop),
     }
 }
 

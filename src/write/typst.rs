@@ -447,7 +447,7 @@ fn cell_with(c: &Cell, body: String) -> String {
 }
 
 /// The label of the rows of the table at block `i` (see [`SplitTable`]).
-pub fn table_label(i: usize) -> String {
+fn table_label(i: usize) -> String {
     format!("juesuan-t{i}")
 }
 
